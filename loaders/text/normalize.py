@@ -1,0 +1,250 @@
+"""Original text → normalised text, with an offset map back to the original.
+
+What changes (only in the derived text, never in the original):
+  * running headers (上级文件) and page-number lines (６１) are removed;
+  * lines broken inside a sentence are joined (a column layout is detected from
+    line widths); hard breaks stay as ``\\n``;
+  * NFKC (全角 digits and letters → half width), layout spaces between CJK dropped;
+  * the OCR placeholder ``!`` is restored where one rule in ``data/lexicon/ocr.json``
+    applies, otherwise kept and its position reported as uncertain;
+  * ``match`` is a same-length Traditional→Simplified copy used for matching only,
+    so names can be sliced from ``text`` in their written form.
+
+``NormText.span(i, j)`` turns a slice of the normalised text into a
+:class:`policykg.model.Span` whose quote is the exact original slice.
+"""
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from policykg.config import DATA_DIR
+from policykg.model import Span
+
+_SENT_END = set("。；：！？;:!?」』）)”")
+_MARKER_START = re.compile(
+    r"^\s*(?:[一二三四五六七八九十百]+、|[（(][一二三四五六七八九十]+[）)]|[0-9０-９]{1,3}[．.、](?![0-9０-９])"
+    r"|[（(][0-9０-９]{1,3}[）)]|第[一二三四五六七八九十百零〇]+[章条節节]|牵头单位|责任单位|牽頭單位|責任單位|配合单位|[（(〔][^（()）〕]{1,60}(?:牵头|负责|牽頭|負責))"
+)
+# lines that always stand alone: a 文号, a date, a chapter heading
+_STANDALONE = re.compile(
+    r"^\s*(?:[^\s，。,]{1,12}[〔\[［(（【][0-9０-９]{4}[〕\]］)）】][0-9０-９]{1,4}[号號]"
+    r"|[0-9０-９一二三四五六七八九十〇○零]{4}年[0-9０-９一二三四五六七八九十]{1,2}月[0-9０-９一二三四五六七八九十]{1,3}日"
+    r"|第[一二三四五六七八九十百零〇]+章.{0,20})\s*$"
+)
+_PAGE_NO = re.compile(r"^\s*[0-9０-９]{1,%d}\s*$")
+
+
+@lru_cache(maxsize=1)
+def ocr_lexicon() -> dict:
+    with open(DATA_DIR / "lexicon" / "ocr.json", encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(s: str) -> str:
+    """Traditional → Simplified, same length as the input (for matching)."""
+    if not s:
+        return s
+    conv = _t2s().convert(s)
+    if len(conv) == len(s):
+        return conv
+    return "".join(c2 if len(c2 := _t2s().convert(c)) == 1 else c for c in s)
+
+
+def _width(s: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s.strip())
+
+
+def _is_cjk(c: str) -> bool:
+    return "\u3000" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff" or "\uff00" <= c <= "\uffef"
+
+
+@dataclass
+class NormText:
+    original: str
+    source_id: str
+    text: str
+    match: str
+    offsets: list[int]
+    uncertain: list[int] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def orig_start(self, i: int) -> int:
+        return self.offsets[i] if i < len(self.offsets) else len(self.original)
+
+    def orig_end(self, j: int) -> int:
+        if j <= 0:
+            return self.offsets[0] if self.offsets else 0
+        return self.offsets[j - 1] + 1
+
+    def span(self, start: int, end: int) -> Span:
+        """Span of normalised ``text[start:end]`` in the original text."""
+        start = max(0, min(start, len(self.text)))
+        end = max(start, min(end, len(self.text)))
+        if end == start:
+            o = self.orig_start(start)
+            return Span(self.source_id, o, o, "")
+        o1, o2 = self.orig_start(start), self.orig_end(end)
+        return Span(self.source_id, o1, o2, self.original[o1:o2])
+
+    def lines(self) -> list[tuple[int, int]]:
+        """(start, end) of each hard line of the normalised text, without the newline."""
+        out, pos = [], 0
+        for m in re.finditer(r"\n", self.text):
+            out.append((pos, m.start()))
+            pos = m.end()
+        out.append((pos, len(self.text)))
+        return out
+
+
+def _noise_lines(lines: list[str]) -> set[int]:
+    lex = ocr_lexicon()
+    headers = set(lex["running_headers"])
+    page = re.compile(_PAGE_NO.pattern % lex["page_number_max_digits"])
+    noise = set()
+    for i, ln in enumerate(lines):
+        s = ln.strip()
+        if not s:
+            continue
+        if s in headers or page.match(ln):
+            noise.add(i)
+    return noise
+
+
+def _layout_width(lines: list[str]) -> int | None:
+    """Typical width of a full line in a column layout, or None for paragraph text."""
+    widths = sorted(_width(ln) for ln in lines if ln.strip())
+    if len(widths) < 20:
+        return None
+    median = widths[len(widths) // 2]
+    if median > 80:
+        return None
+    return widths[int(len(widths) * 0.8)]
+
+
+def normalize(original: str, source_id: str = "text") -> NormText:
+    lex = ocr_lexicon()
+    raw_lines = original.split("\n")
+    starts, pos = [], 0
+    for ln in raw_lines:
+        starts.append(pos)
+        pos += len(ln) + 1
+    noise = _noise_lines(raw_lines)
+    kept = [i for i, ln in enumerate(raw_lines) if i not in noise and ln.strip()]
+    full_width = _layout_width([raw_lines[i] for i in kept])
+
+    out: list[str] = []
+    offs: list[int] = []
+    uncertain: list[int] = []
+    prev_i = None
+    physical = ""  # the printed line so far: OCR splits a line at each placeholder
+    ph = lex["placeholder"]
+    for i in kept:
+        line = raw_lines[i]
+        if prev_i is not None:
+            if line.strip() == ph or raw_lines[prev_i].strip() == ph:
+                physical += line.strip()
+            elif _soft_break(physical.rstrip(), line, full_width):
+                physical = line
+            else:
+                physical = line
+                out.append("\n")
+                offs.append(starts[prev_i] + len(raw_lines[prev_i]))
+        else:
+            physical = line
+        _append_line(line, starts[i], out, offs)
+        prev_i = i
+    text = "".join(out)
+    # layout spaces between CJK characters or digits are OCR / typesetting noise
+    text, offs = _drop_layout_spaces(text, offs)
+    text, uncertain = _restore_placeholders(text, offs, original, lex)
+    norm = NormText(original=original, source_id=source_id, text=text, match=to_simplified(text),
+                    offsets=offs, uncertain=uncertain)
+    if uncertain:
+        norm.warnings.append(f"{len(uncertain)} OCR placeholder(s) '{lex['placeholder']}' left unresolved")
+    return norm
+
+
+def _soft_break(prev: str, line: str, full_width: int | None) -> bool:
+    """True when the break between two kept lines falls inside a sentence."""
+    if not prev:
+        return False
+    nxt = line.strip()
+    if full_width is None:
+        # paragraph text: join only an agency marker wrapped onto the next line
+        return bool(re.match(r"^[（(][^（()）]{1,60}(?:牵头|负责|牽頭|負責)", nxt)) and prev[-1] not in "。；;)）"
+    if _STANDALONE.match(nxt) or _STANDALONE.match(prev.strip()):
+        return False
+    ends_sentence = prev[-1] in _SENT_END
+    if _MARKER_START.match(nxt) and prev[-1] not in "，、,（(《“":
+        return False
+    if ends_sentence and _width(prev) < full_width - 4:
+        return False
+    if prev[-1] in "：:" and prev.count("（") + prev.count("(") <= prev.count("）") + prev.count(")"):
+        return False
+    if ends_sentence and _width(nxt) < full_width * 0.6 and nxt[-1] not in _SENT_END and nxt[-1] not in "，、,":
+        return False  # a signature (issuer name) or a heading after a full last line
+    if _width(prev) < full_width * 0.6 and prev[-1] not in "，、,（(《“":
+        return False
+    return True
+
+
+def _append_line(line: str, base: int, out: list[str], offs: list[int]) -> None:
+    n = unicodedata.normalize("NFKC", line)
+    if len(n) == len(line):
+        out.append(n)
+        offs.extend(range(base, base + len(line)))
+        return
+    for k, c in enumerate(line):
+        nc = unicodedata.normalize("NFKC", c)
+        out.append(nc)
+        offs.extend([base + k] * len(nc))
+
+
+def _drop_layout_spaces(text: str, offs: list[int]) -> tuple[str, list[int]]:
+    keep_chars, keep_offs = [], []
+    n = len(text)
+    for k, c in enumerate(text):
+        if c in " \t\u3000\xa0":
+            left = text[k - 1] if k > 0 else "\n"
+            right = text[k + 1] if k + 1 < n else "\n"
+            if left == "\n" or right == "\n" or _is_cjk(left) or _is_cjk(right) or left in " \t" :
+                continue
+            if left.isdigit() and right.isdigit():
+                continue
+        keep_chars.append(c)
+        keep_offs.append(offs[k])
+    return "".join(keep_chars), keep_offs
+
+
+def _restore_placeholders(text: str, offs: list[int], original: str, lex: dict) -> tuple[str, list[int]]:
+    ph = lex["placeholder"]
+    if ph not in text:
+        return text, []
+    rules = lex["restorations"]
+    chars = list(text)
+    uncertain = []
+    for k, c in enumerate(chars):
+        if c != ph or original[offs[k]] != ph:
+            continue  # a full-width ！ typed by the author is punctuation
+        left1 = chars[k - 1] if k > 0 else ""
+        left2 = "".join(chars[max(0, k - 2):k])
+        right = chars[k + 1] if k + 1 < len(chars) else ""
+        if not (_is_cjk(left1) or _is_cjk(right)):
+            continue  # an ordinary exclamation mark in Latin text
+        found = {rules[key] for key in (left1, left2, ">" + right) if key in rules}
+        if len(found) == 1:
+            chars[k] = found.pop()
+        else:
+            uncertain.append(k)
+    return "".join(chars), uncertain
