@@ -127,9 +127,12 @@ def _layout_width(lines: list[str]) -> int | None:
     if len(widths) < 20:
         return None
     median = widths[len(widths) // 2]
-    if median > 80:
+    p80 = widths[int(len(widths) * 0.8)]
+    # a printed column: most lines are (nearly) as wide as the column
+    share = sum(1 for w in widths if p80 - 4 <= w <= p80 + 2) / len(widths)
+    if median > 80 or share < 0.4:
         return None
-    return widths[int(len(widths) * 0.8)]
+    return p80
 
 
 def normalize(original: str, source_id: str = "text") -> NormText:

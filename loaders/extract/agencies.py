@@ -1,0 +1,150 @@
+"""Agencies as written → canonical agencies, jurisdiction, level and sector.
+
+The written name is kept; a canonical name is attached from the alias data in
+``data/lexicon/agencies.json`` (an explicit alias, or the jurisdiction of the
+issuing document + an expanded abbreviation: 市经信委 in a 绵阳市 document →
+绵阳市经济和信息化委员会). Generic roles (财政部门, 各有关部门) stay roles: no
+agency is invented from them.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Optional
+
+from loaders.extract.lexicon import lexicon
+from loaders.extract.roles import Unit, split_units
+from loaders.text.normalize import NormText, to_simplified
+from policykg.model import AgencyMention, AgencyRef
+
+
+def _lex() -> dict:
+    return lexicon("agencies")
+
+
+@lru_cache(maxsize=4096)
+def is_generic(name: str) -> bool:
+    s = to_simplified(name)
+    return any(re.search(p, s) for p in _lex()["generic_patterns"])
+
+
+@lru_cache(maxsize=4096)
+def sector_of(name: str) -> Optional[str]:
+    s = to_simplified(name)
+    for key in sorted(_lex()["sectors"], key=len, reverse=True):
+        if key in s:
+            return _lex()["sectors"][key]
+    return None
+
+
+def jurisdiction_of_issuer(issuer: Optional[str]) -> Optional[dict]:
+    if not issuer:
+        return None
+    s = to_simplified(issuer)
+    for prefix, j in _lex()["jurisdictions"].items():
+        if s.startswith(prefix):
+            return j
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _canonical(name: str, issuer: Optional[str]) -> tuple[Optional[str], Optional[str], Optional[str]]:
+    """(canonical name, jurisdiction, level) for a written name in a document of ``issuer``."""
+    s = to_simplified(name)
+    aliases = _lex()["aliases"]
+    if s in aliases:
+        canon = aliases[s]
+        j = next((v for k, v in _lex()["jurisdictions"].items() if canon.find(k) != -1), None)
+        return canon, (j or {}).get("name"), (j or {}).get("level")
+    j = jurisdiction_of_issuer(issuer)
+    level = None
+    for prefix, lv in _lex()["prefix_levels"].items():
+        if s.startswith(prefix):
+            level = lv
+            break
+    if s.startswith("市") and j and j["level"] == "prefecture":
+        body = s[1:]
+        canon_body = body
+        for abbr in sorted(_lex()["abbreviations"], key=len, reverse=True):
+            if body == abbr or (body.endswith(abbr) and len(body) - len(abbr) <= 3):
+                canon_body = body[: len(body) - len(abbr)] + _lex()["abbreviations"][abbr]
+                break
+        if canon_body.startswith(("委", "政府")) is False and canon_body.startswith("人民政府") is False:
+            pass
+        return j["name"] + canon_body, j["name"], "prefecture"
+    if s.startswith("省") and j and j["level"] == "province":
+        return j["name"] + s[1:], j["name"], "province"
+    if j and j["level"] == "prefecture" and re.search(r"[县区]政府$|市政府$", s) and not s.startswith("各"):
+        return s.replace("政府", "人民政府"), j["name"], "county"
+    return None, (j or {}).get("name") if level else None, level
+
+
+def make_ref(norm: NormText, unit: Unit, issuer: Optional[str]) -> AgencyRef:
+    generic = is_generic(unit.name)
+    canon, jur, level = (None, None, None) if generic else _canonical(unit.name, issuer)
+    return AgencyRef(name=unit.name, span=norm.span(unit.start, unit.end), canonical=canon,
+                     jurisdiction=jur, sector=sector_of(unit.name), level=level, generic=generic)
+
+
+_MODAL = r"(?:要|应当|应|须|需|具体负责|负责|可)"
+
+
+def mentions_in(norm: NormText, start: int, end: int, doc_id: str, issuer: Optional[str]) -> list[AgencyMention]:
+    """Duty-bearers named in running text: 财政部门要…, 第四条 X负责…, 由X负责处理."""
+    text, match = norm.text, norm.match
+    tail = re.compile(_lex()["mention_subject_tail"])
+    rx = re.compile(r"(?:^|(?<=[。；;，,：:\n]))(?:第[一二三四五六七八九十百]+条)?\s*(?P<subj>[^，,。；;：:\n]{2,60}?)"
+                    r"(?P<modal>" + _MODAL + r")")
+    out: list[AgencyMention] = []
+    seen: set[tuple[str, int]] = set()
+    for m in rx.finditer(match, start, end):
+        a, b = m.start("subj"), m.end("subj")
+        subj = match[a:b]
+        # strip an alias note (以下简称…) and connectors before the modal
+        subj_clean = re.sub(r"[（(]以下简称[^）)]*[）)]", "", subj)
+        if not tail.search(re.sub(r"(?:和|及)?(?:普通高校|文联)$", lambda x: "部门" if x.group(0) else "", subj_clean)) \
+                and not tail.search(subj_clean):
+            continue
+        sentence_end = _sentence_end(match, m.end(), end)
+        role_text = _clean(text[a:sentence_end])
+        for u in _subject_units(text, match, a, b):
+            key = (to_simplified(u.name), doc_id)
+            if key in seen:
+                continue
+            seen.add(key)
+            ref = make_ref(norm, u, issuer)
+            out.append(AgencyMention(doc_id=doc_id, agency=ref, role_text=role_text, span=norm.span(a, sentence_end)))
+    return out
+
+
+def _subject_units(text: str, match: str, a: int, b: int) -> list[Unit]:
+    subj = match[a:b]
+    # 发展改革、…、食品药品监管等行政主管部门 → the listed sectors
+    m = re.search(r"等[^、，,]{0,8}(?:行政主管部门|部门|单位)(?:按照职责分工)?$", subj)
+    if m:
+        return split_units(text, match, a, a + m.start())
+    m = re.search(r"[（(]以下简称[^）)]*[）)]", subj)
+    if m:
+        b = a + m.start()
+    units = []
+    for u in split_units(text, match, a, b):
+        parts = re.split(r"(?<=部门|文联|中心|政府)(?:和|及|与)", u.name)
+        if len(parts) > 1:
+            pos = u.start
+            for p in parts:
+                k = text.find(p, pos, u.end)
+                units.append(Unit(p, k, k + len(p)))
+                pos = k + len(p)
+        else:
+            units.append(u)
+    return [u for u in units if len(u.name) >= 2]
+
+
+def _sentence_end(match: str, k: int, end: int) -> int:
+    while k < end and match[k] not in "。；;\n":
+        k += 1
+    return k
+
+
+def _clean(s: str) -> str:
+    return re.sub(r"\s+", "", s)

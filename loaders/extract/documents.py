@@ -1,0 +1,378 @@
+"""Split a normalised text into documents: 文号, title, issuer, date, type, 主送, parent.
+
+A gazette issue holds several documents one after another; a 通知 that issues
+(印发) a 规定 or several 方案 is their parent. The rules look at line shapes:
+a 文号 line, the title lines just before it, the addressee line ending in a
+colon after it, a signature (issuer line + date line) at the end, and title-like
+lines (ending in a document-type word) that open an attachment.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Optional
+
+from loaders.extract.lexicon import lexicon
+from loaders.extract.numerals import parse_cn_date
+from loaders.text.normalize import NormText
+
+# 文号: issuer abbreviation + year in brackets + serial + 号 (号 may be Traditional 號)
+DOCNUM = re.compile(
+    r"(?P<num>[\u4e00-\u9fff*＊]{1,12}[〔\[［(（【﹝]\s*(?P<year>(?:19|20)\d{2})\s*[〕\]］)）】﹞]\s*第?\s*\d{1,4}\s*[号號])"
+)
+_META_DOCNUM = re.compile(r"(?:发布文号|发文字号|文号|發文字號|文號)\s*[:：|】]?\s*\|?\s*(?P<num>[^\s|]{4,30}?[号號])")
+_META_DATE = re.compile(r"(?:发布日期|成文日期|發布日期)\s*[:：|】]?\s*\|?\s*(?P<d>\d{4}-\d{1,2}-\d{1,2})")
+_DATE_LINE = re.compile(
+    r"^\s*(?P<d>[0-9〇○零一二三四五六七八九十]{4}年[0-9一二三四五六七八九十]{1,2}月[0-9一二三四五六七八九十]{1,3}日)\s*$"
+)
+_STRUCT = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十0-9]+[）)]|\d{1,3}[.．、]|第[一二三四五六七八九十百]+[章条])")
+_ORG_SUFFIX = re.compile(r"(?:政府|部门|部門|机构|機構|单位|單位|委员会|委|局|办|辦|处|會|会|中心|室|厅|廳|院|所|站|队|团|行)$")
+_ADDRESSEE_LINE = re.compile(r"^(?P<a>[^。；;]{2,120})[:：]\s*$")
+
+
+@dataclass
+class DocDraft:
+    """A document being assembled; turned into a model Document by the pipeline."""
+
+    start: int  # normalised offsets
+    end: int
+    title_span: Optional[tuple[int, int]] = None
+    title: Optional[str] = None
+    doc_number: Optional[str] = None
+    number_span: Optional[tuple[int, int]] = None
+    issuer: Optional[str] = None
+    date: Optional[date] = None
+    doc_type: Optional[str] = None
+    addressees: list[str] = field(default_factory=list)
+    parent: Optional[int] = None  # index into the draft list
+    body_start: int = 0  # where the body (after header / addressees) begins
+
+
+def doc_type_of(title: str | None, text: str = "") -> Optional[str]:
+    """The controlled type word a title ends with (实施意见 → 意见, 工作方案 → 方案)."""
+    types = lexicon("documents")["types"]
+    if title:
+        t = re.sub(r"[（(][^（()）]*[)）]$", "", title.strip())
+        for word in sorted(types, key=len, reverse=True):
+            if t.endswith(word):
+                return types[word]
+    for cue, typ in lexicon("documents")["type_cues"].items():
+        if cue in text:
+            return typ
+    return None
+
+
+def _is_title_like(s: str) -> bool:
+    s = s.strip()
+    if not (4 <= len(s) <= 80) or re.search(r"[。；;！？]", s):
+        return False
+    return doc_type_of(s) is not None
+
+
+def _title_start_ok(s: str) -> bool:
+    return not re.search(r"[。；;:：！？]$", s.strip())
+
+
+def issuer_from_title(title: str) -> Optional[str]:
+    m = re.match(r"^(?P<org>[\u4e00-\u9fff（）()]{2,30}?)(?:关于|關于|關於)", title)
+    if m:
+        return m.group("org")
+    return None
+
+
+def split_addressees(line: str) -> list[str]:
+    """各省、自治区、直辖市人民政府,国务院各部委、各直属机构 → three addressees."""
+    out = []
+    for part in re.split(r"[，,；;]", line):
+        part = part.strip()
+        if not part:
+            continue
+        pieces, depth, cur = [], 0, ""
+        for ch in part:
+            depth += ch in "（(" 
+            depth -= ch in "）)"
+            if ch == "、" and depth == 0:
+                pieces.append(cur)
+                cur = ""
+            else:
+                cur += ch
+        pieces.append(cur)
+        merged = [pieces[0]]
+        for p in pieces[1:]:
+            bare = re.sub(r"[（(][^（()）]*[)）]", "", p)
+            prev_bare = re.sub(r"[（(][^（()）]*[)）]$", "", merged[-1])
+            if len(bare) >= 3 and (_ORG_SUFFIX.search(prev_bare) or re.match(r"^(?:各|有关)", p)):
+                merged.append(p)
+            else:
+                merged[-1] += "、" + p
+        out.extend(m for m in merged if m)
+    return out
+
+
+def segment(norm: NormText) -> list[DocDraft]:
+    text, match = norm.text, norm.match
+    lines = norm.lines()
+    drafts: list[DocDraft] = []
+
+    def line_text(k: int) -> str:
+        a, b = lines[k]
+        return text[a:b]
+
+    def line_match(k: int) -> str:
+        a, b = lines[k]
+        return match[a:b]
+
+    # 1. anchors: 文号 lines (standalone or metadata rows) and attachment title lines
+    anchors: list[tuple[int, str, Optional[re.Match]]] = []
+    seen_numbers: set[str] = set()
+    for k in range(len(lines)):
+        lm = line_match(k).strip()
+        m = DOCNUM.fullmatch(lm.replace(" ", "")) if len(lm) <= 30 else None
+        meta = _META_DOCNUM.search(lm) if not m else None
+        if m or (meta and DOCNUM.search(meta.group("num"))):
+            num = (m or DOCNUM.search(meta.group("num"))).group("num")
+            if num in seen_numbers:
+                continue
+            seen_numbers.add(num)
+            anchors.append((k, "number", m or meta))
+    number_lines = {k for k, _, _ in anchors}
+
+    # 2. one draft per 文号 anchor, with its title just above it
+    for k, _, _ in anchors:
+        lm = line_match(k)
+        mm = DOCNUM.search(lm)
+        a, _b = lines[k]
+        d = DocDraft(start=a, end=len(text))
+        d.doc_number = text[a + mm.start("num"):a + mm.end("num")].replace(" ", "")
+        d.number_span = (a + mm.start("num"), a + mm.end("num"))
+        title_lines = _title_above(k, lines, line_match, number_lines)
+        if not title_lines:
+            title_lines = _title_below(k, lines, line_match)
+        if not title_lines:
+            title_lines = _title_near(k, lines, line_match)
+        if title_lines:
+            t0, t1 = lines[title_lines[0]][0], lines[title_lines[-1]][1]
+            d.title_span = (t0, t1)
+            d.title = "".join(line_text(j).strip() for j in title_lines).replace(" ", "")
+            d.start = min(t0, a)
+        drafts.append(d)
+
+    # 3. attachments: a title-like line followed by a structural marker, not already a title
+    used = set()
+    for d in drafts:
+        if d.title_span:
+            used.add(d.title_span[0])
+    k = 0
+    while k < len(lines):
+        a, b = lines[k]
+        if a in used or any(d.title_span and d.title_span[0] <= a < d.title_span[1] for d in drafts):
+            k += 1
+            continue
+        cand = [k]
+        s = line_match(k).strip()
+        if k in number_lines or _DATE_LINE.match(s) or _STRUCT.match(s) or s.startswith(("(", "（", "【", "附件")):
+            k += 1
+            continue
+        # a title may run over two lines
+        if k + 1 < len(lines) and not _is_title_like(s) and _is_title_like(s + line_match(k + 1).strip()) \
+                and len(s) <= 40 and _title_start_ok(s):
+            cand = [k, k + 1]
+            s = s + line_match(k + 1).strip()
+        nxt = cand[-1] + 1
+        known = {re.sub(r"[《》\s]", "", d.title) for d in drafts if d.title}
+        if DOCNUM.search(s) or re.sub(r"[《》\s]", "", s) in known:
+            k = nxt
+            continue
+        if _is_title_like(s) and nxt < len(lines) and _opens_body(line_match(nxt)) and not _inside_sentence(k, lines, line_match):
+            d = DocDraft(start=a, end=len(text))
+            d.title_span = (a, lines[cand[-1]][1])
+            d.title = "".join(line_text(j).strip() for j in cand).replace(" ", "")
+            drafts.append(d)
+            k = nxt
+            continue
+        k += 1
+
+    if not drafts:
+        drafts.append(_whole_text_draft(norm, lines, line_match, line_text))
+
+    drafts.sort(key=lambda d: d.start)
+    for i, d in enumerate(drafts):
+        d.end = drafts[i + 1].start if i + 1 < len(drafts) else len(text)
+    if drafts and drafts[0].start > 0:
+        # a preamble (page titles, law-database header) belongs to the first document
+        head = text[: drafts[0].start]
+        head_lines = [(a, b) for a, b in lines if b <= drafts[0].start]
+        has_header = any(_ADDRESSEE_LINE.match(match[a:b].strip()) or _DATE_LINE.match(match[a:b])
+                         for a, b in head_lines)
+        if has_header or len(head.strip()) >= 400:
+            sub = NormText(norm.original, norm.source_id, text[: drafts[0].start], match[: drafts[0].start],
+                           norm.offsets[: drafts[0].start])
+            first = _whole_text_draft(sub, sub.lines(), lambda j: sub.match.__getitem__(slice(*sub.lines()[j])),
+                                      lambda j: sub.text.__getitem__(slice(*sub.lines()[j])))
+            first.end = drafts[0].start
+            drafts.insert(0, first)
+        else:
+            drafts[0].start = 0
+
+    for i, d in enumerate(drafts):
+        _fill_header(d, norm, lines)
+    _link_parents(drafts, norm)
+    return drafts
+
+
+def _inside_sentence(k: int, lines, line_match) -> bool:
+    """A title-like line that merely ends a sentence of the previous line is no title."""
+    if k == 0:
+        return False
+    prev = line_match(k - 1).rstrip()
+    return bool(prev) and prev[-1] in "，、,（(《“"
+
+
+def _opens_body(s: str) -> bool:
+    s = s.strip()
+    return bool(re.match(r"^(?:一、|[（(]一[）)]|第一章|第一条|1[.．、](?!\d)|为|根据|按照|按|各|现将|经)", s)) or \
+        bool(_ADDRESSEE_LINE.match(s)) or (len(s) >= 40 and s[-1] in "。：:")
+
+
+def _title_above(k: int, lines, line_match, number_lines: set[int]) -> list[int]:
+    """Title lines just above a 文号 line (at most 3, stopping at sentences and dates)."""
+    out: list[int] = []
+    j = k - 1
+    while j >= 0 and len(out) < 3:
+        s = line_match(j).strip()
+        if not s or j in number_lines or _DATE_LINE.match(s) or not _title_start_ok(s) or len(s) > 60:
+            break
+        if s.startswith(("【", "发布", "文号", "索引")) or "|" in s:
+            break
+        if out and _is_title_like(s) and _is_title_like(line_match(out[0]).strip()):
+            break  # the line above is a complete title of its own (a page title, a repeat)
+        if s in lexicon("documents")["header_lines"] or s.endswith("文件"):
+            break
+        out.insert(0, j)
+        joined = "".join(line_match(x).strip() for x in out)
+        if issuer_from_title(joined) and re.match(r"^.{2,30}?(?:关于)", joined):
+            if len(out) >= 1 and (j == 0 or not _title_start_ok(line_match(j - 1))):
+                break
+        j -= 1
+    # the title must end with a type word or be followed by the number
+    if out and not _is_title_like("".join(line_match(x).strip() for x in out)):
+        return []
+    return out
+
+
+def _title_below(k: int, lines, line_match) -> list[int]:
+    """Some documents print the 文号 first and the title after it (東府〔2021〕54號)."""
+    out: list[int] = []
+    j = k + 1
+    while j < len(lines) and len(out) < 2:
+        s = line_match(j).strip()
+        if not s or not _title_start_ok(s) or _ADDRESSEE_LINE.match(s):
+            break
+        out.append(j)
+        if _is_title_like("".join(line_match(x).strip() for x in out)):
+            return out
+        j += 1
+    return []
+
+
+def _title_near(k: int, lines, line_match) -> list[int]:
+    """A law-database page prints metadata rows between title and 文号: look around."""
+    for j in sorted(range(max(0, k - 8), min(len(lines), k + 12)), key=lambda j: abs(j - k)):
+        s = line_match(j).strip()
+        if _is_title_like(s) and re.search(r"关于|關於|關于", s) and not s.startswith(("【", "(", "（")):
+            return [j]
+    return []
+
+
+def _whole_text_draft(norm: NormText, lines, line_match, line_text) -> DocDraft:
+    """No 文号 and no attachment title: the whole text is one document."""
+    d = DocDraft(start=0, end=len(norm.text))
+    # a title just above the addressee line, possibly over two lines
+    for k in range(min(len(lines), 12)):
+        s = line_match(k).strip()
+        if _ADDRESSEE_LINE.match(s) and k > 0:
+            cand = [k - 1]
+            if k >= 2 and not _is_title_like(line_match(k - 2).strip()) and \
+                    _is_title_like(line_match(k - 2).strip() + line_match(k - 1).strip()):
+                cand = [k - 2, k - 1]
+            joined = "".join(line_match(j).strip() for j in cand)
+            if _is_title_like(joined):
+                d.title_span = (lines[cand[0]][0], lines[cand[-1]][1])
+                d.title = "".join(line_text(j).strip() for j in cand)
+            break
+    if d.title is None:
+        for k in range(min(len(lines), 3)):
+            s = line_match(k).strip()
+            if _is_title_like(s) and len(lines) > 1 and (k == 0 or re.search(r"关于|關於|關于", s)):
+                d.title_span = lines[k]
+                d.title = line_text(k).strip()
+                break
+    return d
+
+
+def _fill_header(d: DocDraft, norm: NormText, lines: list[tuple[int, int]]) -> None:
+    text, match = norm.text, norm.match
+    body = match[d.start:d.end]
+    if d.title:
+        d.issuer = issuer_from_title(d.title)
+    d.doc_type = doc_type_of(d.title, body[:600])
+    # addressees: the first line ending with a colon after the header
+    hdr_end = max(d.number_span[1] if d.number_span else d.start, d.title_span[1] if d.title_span else d.start)
+    d.body_start = hdr_end
+    seen = 0
+    for a, b in lines:
+        if b <= hdr_end or a >= d.end:
+            continue
+        s = match[a:b].strip()
+        if not s or "|" in s or s.startswith("【"):
+            continue
+        seen += 1
+        if seen > 8:
+            break
+        m = _ADDRESSEE_LINE.match(s)
+        if not m:
+            continue
+        if m and not re.match(r"^(?:一、|[（(]一[）)]|第|附件)", s) and re.search(
+                r"(?:政府|部门|部門|机构|機構|单位|單位|委员会|管委会|办事处|各|局)", s):
+            d.addressees = split_addressees(text[a:b].strip().rstrip(":："))
+            d.body_start = b
+            break
+    # date: the signature date line inside the document, else a metadata row
+    for a, b in lines:
+        if a < d.start or a >= d.end:
+            continue
+        m = _DATE_LINE.match(match[a:b])
+        if m:
+            d.date = parse_cn_date(m.group("d"))
+            k = lines.index((a, b))
+            if d.issuer is None and k > 0:
+                pa, pb = lines[k - 1]
+                sig = text[pa:pb].strip()
+                if 2 <= len(sig) <= 30 and not re.search(r"[。，,；;：:]", sig):
+                    d.issuer = sig
+            break
+    if d.date is None:
+        m = _META_DATE.search(body[:1500])
+        if m:
+            y, mo, da = (int(x) for x in m.group("d").split("-"))
+            d.date = date(y, mo, da)
+
+
+def _link_parents(drafts: list[DocDraft], norm: NormText) -> None:
+    """An attachment (no 文号) belongs to the nearest preceding document that issues it."""
+    for i, d in enumerate(drafts):
+        if d.doc_number or i == 0:
+            continue
+        for j in range(i - 1, -1, -1):
+            p = drafts[j]
+            if p.doc_number or (p.doc_type == "通知" and p.parent is None) or \
+                    (p.title and re.search(r"印发|印發", p.title)):
+                if p.parent is not None:
+                    continue
+                body = norm.match[p.start:p.end]
+                if re.search(r"印发|印發|现将|現將|附件", body) or (p.title and "印发" in p.title):
+                    d.parent = j
+                    d.issuer = d.issuer or p.issuer
+                    d.date = d.date or p.date
+                break

@@ -1,0 +1,291 @@
+"""Responsibility markers: who leads (牵头) and who shares (责任/配合/参与) a task.
+
+Formats understood (matching runs on the Simplified copy, names are sliced from
+the written text so Traditional names keep their form):
+  （牵头单位：X；责任单位：Y、Z）      labels inside brackets
+  牵头单位:X / 责任单位:Y,Z            labels on lines of their own, or table cells
+  （X牵头，Y配合）（X、Y牵头落实）      role words after the units
+  （X负责）（X、Y、Z负责）              one unit leads; several share
+  由X承办，Y、Z配合                    sentence form
+  （X、Y）                             a bare list: all share (or the first leads
+                                       when the text declares that convention)
+A marker cut off by the end of the text still yields the units it names.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from loaders.extract.lexicon import lexicon
+
+_OPEN, _CLOSE = "（(〔[［【", "）)〕]］】"
+_ORG_TAIL = re.compile(
+    r"(?:政府|部门|机构|单位|委员会|管委会|委|局|办|厅|部|院|中心|行|支行|分行|会|所|站|处|署|室|队|团|社|联|馆|庭|公司|集团|办事处|街道|专班|组|分局|监管局|总队|支队|大队|海关|法院|检察院|银行|学校|医院|保险|[乡镇村]政府|管理处)$"
+)
+
+
+@dataclass
+class Unit:
+    name: str
+    start: int  # normalised offsets of the written name
+    end: int
+
+
+@dataclass
+class MarkerGroup:
+    start: int
+    end: int
+    lead: list[Unit] = field(default_factory=list)
+    responsible: list[Unit] = field(default_factory=list)
+    alone: list[Unit] = field(default_factory=list)  # "X负责": decided by count / convention
+    bare: bool = False
+    declares_first_lead: bool = False
+    cut: bool = False
+
+
+def _lex() -> dict:
+    return lexicon("roles")
+
+
+def _words(key: str) -> list[str]:
+    return sorted(_lex()[key], key=len, reverse=True)
+
+
+def split_units(text: str, match: str, start: int, end: int) -> list[Unit]:
+    """Split a list of units on 、，,；; (not inside brackets), keeping shared suffixes whole."""
+    pieces: list[tuple[int, int]] = []
+    depth, a = 0, start
+    for k in range(start, end):
+        c = match[k]
+        if c in "（(":
+            depth += 1
+        elif c in "）)":
+            depth = max(0, depth - 1)
+        elif depth == 0 and c in "、，,；;：:":
+            pieces.append((a, k))
+            a = k + 1
+    pieces.append((a, end))
+    # 各县、区人民政府(管委会): a one-character piece shares the suffix of the next
+    merged: list[list[int]] = []
+    for a, b in pieces:
+        raw = match[a:b].strip()
+        if merged and merged[-1][2]:
+            merged[-1][1] = b
+            merged[-1][2] = _is_fragment(match[merged[-1][0]:b])
+            continue
+        merged.append([a, b, _is_fragment(raw)])
+    out: list[Unit] = []
+    for a, b, _ in merged:
+        # trim spaces, 由, 等, trailing punctuation
+        while a < b and match[a] in " \t\n|由及和":
+            a += 1
+        while b > a and match[b - 1] in " \t\n|。.等；;，,、":
+            b -= 1
+        name = text[a:b]
+        if 2 <= len(name) <= 40 and not re.search(r"[。：:；;！？]", name) and not re.search(r"\d{3,}", name):
+            out.append(Unit(name, a, b))
+    return out
+
+
+def _is_fragment(piece: str) -> bool:
+    bare = re.sub(r"[（(][^（()）]*[)）]", "", piece.strip())
+    bare = re.sub(r"^各", "", bare)
+    return 0 < len(bare) <= 1
+
+
+def looks_like_unit(name: str) -> bool:
+    n = re.sub(r"[（(][^（()）]*[)）]$", "", name.strip())
+    return bool(_ORG_TAIL.search(n)) or bool(re.match(r"^(?:各|有关|相关)", n))
+
+
+def _parse_content(text: str, match: str, a: int, b: int) -> MarkerGroup | None:
+    """Parse the inside of a marker (between the brackets, or a run of label lines)."""
+    g = MarkerGroup(a, b)
+    content = match[a:b]
+    if any(p in content for p in _lex()["first_is_lead"]):
+        g.declares_first_lead = True
+    labels = sorted((m.start() + a, m.end() + a, kind)
+                    for kind in ("label_lead", "label_responsible")
+                    for m in re.finditer("(?:" + "|".join(map(re.escape, _words(kind))) + r")\s*[:：|]\s*\|?", content))
+    if labels:
+        for i, (s, e, kind) in enumerate(labels):
+            stop = labels[i + 1][0] if i + 1 < len(labels) else b
+            units = split_units(text, match, e, stop)
+            (g.lead if kind == "label_lead" else g.responsible).extend(units)
+        return g if (g.lead or g.responsible) else None
+    # role words after the units, clause by clause
+    clause_rx = re.compile(r"[^，,；;。]+")
+    pending: list[Unit] = []
+    found_role = False
+    for m in clause_rx.finditer(content):
+        cs, ce = m.start() + a, m.end() + a
+        clause = match[cs:ce].strip()
+        if not clause or any(p in clause for p in _lex()["stop_phrases"]) or any(
+                p in clause for p in _lex()["first_is_lead"]):
+            continue
+        hit = None
+        for kind in ("suffix_lead", "suffix_responsible", "suffix_alone"):
+            for w in _words(kind):
+                k = match.rfind(w, cs, ce)
+                if k != -1 and match[k + len(w):ce].strip() in ("", "落实", "实施", "推进", "督导"):
+                    hit = (kind, k)
+                    break
+            if hit:
+                break
+        if hit is None:
+            units = split_units(text, match, cs, ce)
+            if units and all(looks_like_unit(u.name) for u in units):
+                pending.extend(units)
+            continue
+        kind, k = hit
+        units = pending + split_units(text, match, cs, k)
+        pending = []
+        units = [u for u in units if not re.match(r"^(?:年内|持续|今年)", u.name)]
+        if not units:
+            continue
+        found_role = True
+        {"suffix_lead": g.lead, "suffix_responsible": g.responsible, "suffix_alone": g.alone}[kind].extend(units)
+    if found_role:
+        g.responsible.extend(pending)
+        return g
+    units = split_units(text, match, a, b)
+    if units and all(looks_like_unit(u.name) for u in units):
+        g.bare = True
+        g.responsible.extend(units)
+        return g
+    return None
+
+
+def _close_of(match: str, k: int, limit: int) -> int:
+    """Index of the bracket closing the one at k, or -1 when it is cut or runs away."""
+    depth = 0
+    for j in range(k, min(limit, k + 400)):
+        c = match[j]
+        if c in _OPEN:
+            depth += 1
+        elif c in _CLOSE:
+            depth -= 1
+            if depth == 0:
+                return j
+        elif c == "\n" and j > k + 1 and re.match(r"\n\s*(?:\d{1,3}[.．、]|[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、)", match[j:j + 6]):
+            return -1
+    return -1
+
+
+_MARKER_HINT = re.compile(r"牵头|责任单位|配合|参与|负责|协办|承办")
+
+
+def find_markers(text: str, match: str, start: int, end: int) -> list[MarkerGroup]:
+    """Every responsibility marker in text[start:end], in order."""
+    groups: list[MarkerGroup] = []
+    k = start
+    while k < end:
+        c = match[k]
+        if c in _OPEN:
+            close = _close_of(match, k, end)
+            inner_end = close if close != -1 else end
+            if close == -1:
+                # cut marker: only at the very end of the range
+                rest = match[k + 1:end]
+                if "\n" in rest.strip() and not _MARKER_HINT.search(rest.split("\n")[0]):
+                    k += 1
+                    continue
+                inner_end = k + 1 + (len(rest.split("\n")[0]) if _MARKER_HINT.search(rest.split("\n")[0]) else len(rest.rstrip()))
+            inner = match[k + 1:inner_end]
+            if _MARKER_HINT.search(inner) or _bare_list_position(match, k, inner_end, start, end):
+                g = _parse_content(text, match, k + 1, inner_end)
+                if g is not None:
+                    g.start, g.end = k, (close + 1 if close != -1 else inner_end)
+                    g.cut = close == -1
+                    groups.append(g)
+                    k = g.end
+                    continue
+            k = (close + 1) if close != -1 and not _MARKER_HINT.search(inner) and len(inner) < 60 else k + 1
+            continue
+        k += 1
+    groups.extend(_label_lines(text, match, start, end, groups))
+    groups.extend(_sentence_form(text, match, start, end, groups))
+    groups.sort(key=lambda g: g.start)
+    return groups
+
+
+def _bare_list_position(match: str, k: int, close: int, start: int, end: int) -> bool:
+    """A bare (X、Y) list counts only where a marker would stand: alone on its line or after a full stop."""
+    before = match[start:k].rstrip(" ")
+    after = match[close + 1:end].lstrip(" ")
+    alone_on_line = (not before or before.endswith("\n")) and (not after or after.startswith("\n"))
+    after_sentence = bool(before) and before[-1] in "。；;" and (not after or after[0] in "\n。；;")
+    return alone_on_line or after_sentence
+
+
+_LABEL_LINE = None
+
+
+def _label_lines(text: str, match: str, start: int, end: int, taken: list[MarkerGroup]) -> list[MarkerGroup]:
+    """Runs of lines that begin with 牵头单位: / 责任单位: (or table cells holding them)."""
+    global _LABEL_LINE
+    if _LABEL_LINE is None:
+        words = "|".join(map(re.escape, _words("label_lead") + _words("label_responsible")))
+        _LABEL_LINE = re.compile(r"(?m)^[ \t|]*(?:" + words + r")\s*[:：|]")
+    out: list[MarkerGroup] = []
+    runs: list[list[int]] = []
+    for m in _LABEL_LINE.finditer(match, start, end):
+        if any(g.start <= m.start() < g.end for g in taken):
+            continue
+        line_end = match.find("\n", m.start())
+        line_end = end if line_end == -1 or line_end > end else line_end
+        if runs and match[runs[-1][1]:m.start()].strip() == "":
+            runs[-1][1] = line_end
+        else:
+            runs.append([m.start(), line_end])
+    for a, b in runs:
+        g = _parse_content(text, match, a, b)
+        if g is not None:
+            g.start, g.end = a, b
+            out.append(g)
+    return out
+
+
+def _sentence_form(text: str, match: str, start: int, end: int, taken: list[MarkerGroup]) -> list[MarkerGroup]:
+    """由X承办，Y、Z配合。 at the start of a sentence."""
+    lead_w = "|".join(map(re.escape, _words("sentence_lead")))
+    resp_w = "|".join(map(re.escape, _words("sentence_responsible")))
+    rx = re.compile(r"(?:^|(?<=[。；;\n]))\s*由(?P<lead>[^，,。；;\n]{2,60}?)(?:" + lead_w + r")"
+                    r"(?:[，,]\s*(?P<resp>[^，,。；;\n]{2,120}?)(?:" + resp_w + r"))?\s*(?=[。；;\n]|$)")
+    out = []
+    for m in rx.finditer(match, start, end):
+        if any(g.start <= m.start() < g.end for g in taken):
+            continue
+        g = MarkerGroup(m.start(), m.end())
+        g.lead = split_units(text, match, m.start("lead"), m.end("lead"))
+        if m.group("resp"):
+            g.responsible = split_units(text, match, m.start("resp"), m.end("resp"))
+        if g.lead and all(looks_like_unit(u.name) for u in g.lead):
+            out.append(g)
+    return out
+
+
+def resolve_roles(groups: list[MarkerGroup], first_is_lead: bool) -> tuple[list[Unit], list[Unit]]:
+    """Lead and responsible units of one task from its marker groups."""
+    lead: list[Unit] = []
+    resp: list[Unit] = []
+    for g in groups:
+        if g.lead or not (first_is_lead and (g.bare or g.alone)):
+            lead.extend(g.lead)
+        if g.alone:
+            if first_is_lead:
+                lead.append(g.alone[0])
+                resp.extend(g.alone[1:])
+            elif len(g.alone) == 1 and not g.lead:
+                lead.extend(g.alone)
+            else:
+                resp.extend(g.alone)
+        if g.bare and first_is_lead and not g.lead and g.responsible:
+            lead.append(g.responsible[0])
+            resp.extend(g.responsible[1:])
+        else:
+            resp.extend(g.responsible)
+    seen: set[str] = set()
+    lead = [u for u in lead if not (u.name in seen or seen.add(u.name))]
+    resp = [u for u in resp if not (u.name in seen or seen.add(u.name))]
+    return lead, resp

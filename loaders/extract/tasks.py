@@ -1,0 +1,177 @@
+"""Tasks of one document: which provisions assign work, their titles and their units.
+
+* A provision carrying a responsibility marker is a task; so is every leaf at the
+  same level in the same part (an item whose marker the text cut off is still a task).
+* A provision holding several separately marked blocks gives one task per block
+  (targets listed one after another, each with its own (X牵头)).
+* A document with no markers: its numbered leaf items are the tasks; a regulation's
+  duty-bearing articles (第X条 … 应/负责/要 …) are tasks of kind ``provision``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from loaders.extract.lexicon import lexicon
+from loaders.extract.provisions import Node, build_tree
+from loaders.extract.roles import MarkerGroup, Unit, find_markers, looks_like_unit, resolve_roles
+
+_SENTENCE_END = "。；;！？!?"
+_TASK_SECTION = re.compile(r"任务|重点|举措|措施|工作|行动|分工|目标")
+_NOT_DUTY_ARTICLE = re.compile(r"^(?:本(?:规定|办法|条例|细则|制度)(?:所称|自|由)|为了?[^，,。]{0,60}(?:制定|特制定))")
+_DUTY = re.compile(
+    r"(?:中心|部门|政府|机关|机构|办公室|厅|局|委|单位|组织|司法行政部门)[^。；;]{0,30}?"
+    r"(?:应当|应|要|负责|须|需|可|责令|参照|给予|建议)"
+    r"|参照本(?:规定|办法)执行|由[^。；;]{2,30}负责"
+)
+
+
+@dataclass
+class TaskDraft:
+    node: Optional[Node]
+    path: str
+    kind: str  # work_item | provision
+    start: int  # normalised range of the task's own text
+    end: int
+    title_start: int
+    title_end: int
+    lead: list[Unit] = field(default_factory=list)
+    responsible: list[Unit] = field(default_factory=list)
+    markers: list[MarkerGroup] = field(default_factory=list)
+
+
+def own_end(n: Node) -> int:
+    return n.children[0].start if n.children else n.end
+
+
+def extract_tasks(text: str, match: str, body_start: int, end: int) -> list[TaskDraft]:
+    nodes = build_tree(match, body_start, end)
+    first_is_lead = any(p in match[body_start:end] for p in lexicon("roles")["first_is_lead"])
+    marked: dict[int, list[MarkerGroup]] = {}
+    for i, n in enumerate(nodes):
+        gs = find_markers(text, match, n.body_start, own_end(n))
+        if gs:
+            marked[i] = gs
+    drafts: list[TaskDraft] = []
+    if marked:
+        levels = {nodes[i].level for i in marked}
+        parts = {_top(nodes[i]) for i in marked}
+        for i, n in enumerate(nodes):
+            if i in marked:
+                drafts.extend(_split_marked(text, match, n, marked[i], first_is_lead))
+            elif n.level in levels and n.is_leaf and _top(n) in parts:
+                drafts.append(_task(match, n, n.body_start, own_end(n), "work_item"))
+        # markers before any provision (a table row without a number, a single-item text)
+        if not nodes:
+            gs = find_markers(text, match, body_start, end)
+            drafts.extend(_split_marked(text, match, None, gs, first_is_lead, body_start, end))
+        return drafts
+    if not nodes:
+        gs = find_markers(text, match, body_start, end)
+        if gs:
+            return _split_marked(text, match, None, gs, first_is_lead, body_start, end)
+        return []
+    if any(n.level == "article" for n in nodes):
+        for n in nodes:
+            if n.level == "article" and _is_duty_article(match[n.body_start:n.end]):
+                drafts.append(_task(match, n, n.body_start, n.end, "provision", article=True))
+        return drafts
+    items = [n for n in nodes if n.level in ("item", "subitem") and n.is_leaf]
+    if not items:
+        items = [n for n in nodes if n.level == "section" and n.is_leaf and n.parent is not None
+                 and _TASK_SECTION.search(match[n.parent.body_start:own_end(n.parent)][:30])]
+    for n in items:
+        if n.level == "subitem" and n.parent is not None and n.parent.level == "item":
+            continue
+        drafts.append(_task(match, n, n.body_start, own_end(n), "work_item"))
+    return drafts
+
+
+def _top(n: Node) -> Node:
+    while n.parent is not None and n.parent.level not in ("chapter",):
+        n = n.parent
+    return n
+
+
+def _is_duty_article(s: str) -> bool:
+    s = s.strip()
+    if _NOT_DUTY_ARTICLE.match(s):
+        return False
+    return bool(_DUTY.search(s))
+
+
+def _title_range(match: str, a: int, b: int, article: bool = False) -> tuple[int, int]:
+    """The first sentence (heading phrase) of text[a:b]."""
+    while a < b and match[a] in " \t\n|:：":
+        a += 1
+    stops = _SENTENCE_END + ("：:" if article else "")
+    k = a
+    depth = 0
+    while k < b:
+        c = match[k]
+        if c in "（(〔":
+            # a responsibility marker ends the title
+            if re.match(r"[（(〔][^）)〕]{0,80}(?:牵头|负责|責任|责任单位|配合)", match[k:k + 90]) and depth == 0:
+                break
+            depth += 1
+        elif c in "）)〕":
+            depth = max(0, depth - 1)
+        elif depth == 0 and (c in stops or c == "\n" or c == "|"):
+            break
+        k += 1
+    e = k
+    while e > a and match[e - 1] in " \t":
+        e -= 1
+    return a, e
+
+
+def _task(match: str, n: Node, a: int, b: int, kind: str, article: bool = False) -> TaskDraft:
+    ts, te = _title_range(match, a, b, article)
+    return TaskDraft(node=n, path=n.path, kind=kind, start=n.start, end=_trim_end(match, n.start, b),
+                     title_start=ts, title_end=te)
+
+
+def _trim_end(match: str, a: int, b: int) -> int:
+    while b > a and match[b - 1] in " \t\n":
+        b -= 1
+    return b
+
+
+def _split_marked(text: str, match: str, n: Optional[Node], groups: list[MarkerGroup], first_is_lead: bool,
+                  a: int | None = None, b: int | None = None) -> list[TaskDraft]:
+    """One task per marked block; consecutive marker groups belong to one block."""
+    a = n.body_start if n is not None else a
+    b = own_end(n) if n is not None else b
+    blocks: list[list[MarkerGroup]] = []
+    for g in groups:
+        if blocks and match[blocks[-1][-1].end:g.start].strip(" \t\n|。;；") == "":
+            blocks[-1].append(g)
+        else:
+            blocks.append([g])
+    out: list[TaskDraft] = []
+    seg_start = a
+    path = n.path if n is not None else ""
+    for i, block in enumerate(blocks):
+        seg_end = block[-1].end if i + 1 < len(blocks) else b
+        text_start = seg_start
+        if len(blocks) > 1 and i == 0 and n is not None:
+            # a heading line of its own above the marked sentences is not their title
+            line_end = match.find("\n", a, block[0].start)
+            if line_end != -1 and match[line_end:block[0].start].strip():
+                head = match[a:line_end].strip()
+                if head and head[-1] in "。:：" and not find_markers(text, match, a, line_end):
+                    text_start = line_end + 1
+        ts, te = _title_range(match, text_start, block[0].start)
+        if te <= ts:  # marker first, title after it (a table row)
+            ts, te = _title_range(match, block[-1].end, seg_end)
+        lead, resp = resolve_roles(block, first_is_lead)
+        start = n.start if (n is not None and i == 0) else text_start
+        out.append(TaskDraft(node=n, path=path, kind="work_item", start=start, end=_trim_end(match, start, seg_end),
+                             title_start=ts, title_end=te, lead=lead, responsible=resp, markers=block))
+        seg_start = block[-1].end
+    return out
+
+
+def is_unit_name(name: str) -> bool:
+    return looks_like_unit(name)

@@ -1,0 +1,203 @@
+"""Run every extraction stage on one source file → :class:`policykg.model.Extraction`.
+
+read → normalise → documents → provisions/tasks/roles → agencies → targets,
+deadlines, citations → mentions. Stages are pure functions; this module only
+wires them and turns normalised offsets into spans of the original text.
+"""
+from __future__ import annotations
+
+import re
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Callable, Optional
+
+from loaders.extract.agencies import make_ref, mentions_in
+from loaders.extract.documents import DocDraft, segment
+from loaders.extract.tasks import TaskDraft, extract_tasks
+from loaders.text import normalize, read_source
+from loaders.text.normalize import NormText
+from policykg.errors import InputError
+from policykg.model import (AgencyMention, Citation, Document, Extraction, Provision, Source, Task)
+
+
+@dataclass
+class StageTimer:
+    """Seconds spent per stage, summed over files (shown by ``policykg build``)."""
+
+    seconds: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+
+    def run(self, stage: str, fn: Callable, *args, **kwargs):
+        t0 = time.perf_counter()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            self.seconds[stage] += time.perf_counter() - t0
+
+
+def extract_file(path: str | Path, timer: Optional[StageTimer] = None) -> Extraction:
+    timer = timer or StageTimer()
+    source = timer.run("read", read_source, path)
+    return extract_source(source, timer)
+
+
+def extract_text(text: str, source_id: str = "text") -> Extraction:
+    import hashlib
+
+    if not text.strip():
+        raise InputError(f"{source_id}: the text is empty")
+    src = Source(id=source_id, path=source_id, text=text, encoding="utf-8",
+                 sha256=hashlib.sha256(text.encode("utf-8")).hexdigest())
+    return extract_source(src)
+
+
+def extract_source(source: Source, timer: Optional[StageTimer] = None) -> Extraction:
+    timer = timer or StageTimer()
+    norm = timer.run("normalise", normalize, source.text, source.id)
+    drafts = timer.run("documents", segment, norm)
+    return timer.run("facts", _facts, source, norm, drafts)
+
+
+def _doc_id(source: Source, i: int) -> str:
+    return f"{source.id}-d{i + 1}"
+
+
+def _facts(source: Source, norm: NormText, drafts: list[DocDraft]) -> Extraction:
+    from loaders.extract.citations import citation_key, extract_citations
+    from loaders.extract.deadlines import extract_deadlines
+    from loaders.extract.targets import extract_targets
+
+    text, match = norm.text, norm.match
+    documents: list[Document] = []
+    provisions: list[Provision] = []
+    tasks: list[Task] = []
+    targets = []
+    citations: list[Citation] = []
+    mentions: list[AgencyMention] = []
+    warnings = list(source.warnings) + list(norm.warnings)
+    ids = [_doc_id(source, i) for i in range(len(drafts))]
+    for i, d in enumerate(drafts):
+        doc_id = ids[i]
+        context = _jurisdiction_context(d, drafts)
+        documents.append(Document(
+            id=doc_id, source_id=source.id, span=norm.span(d.start, d.end), doc_number=d.doc_number,
+            title=d.title, issuer=d.issuer, date=d.date, doc_type=d.doc_type, addressees=tuple(d.addressees),
+            parent_id=ids[d.parent] if d.parent is not None else None))
+        year = _doc_year(d, match)
+        task_drafts = extract_tasks(text, match, d.body_start, d.end)
+        seen_paths: dict[str, int] = defaultdict(int)
+        for td in task_drafts:
+            seen_paths[td.path] += 1
+            suffix = f"-{seen_paths[td.path]}" if seen_paths[td.path] > 1 else ""
+            task_id = f"{doc_id}-t{len([t for t in tasks if t.doc_id == doc_id]) + 1}"
+            prov_id = None
+            if td.node is not None:
+                prov_id = f"{doc_id}-p-{_ascii_path(td.path)}{suffix}"
+                provisions.append(Provision(
+                    id=prov_id, doc_id=doc_id, path=td.path, label=td.node.label, level=td.node.level,
+                    heading=text[td.title_start:td.title_end], span=norm.span(td.node.start, td.end)))
+            t_cites = extract_citations(norm, td.start, td.end, doc_id=doc_id, task_id=task_id,
+                                        id_prefix=f"{task_id}-c")
+            t_cites = [c for c in t_cites if not _self_citation(c, d)]
+            deadlines = extract_deadlines(norm, td.start, td.end, issue_date=d.date or _year_date(year))
+            tasks.append(Task(
+                id=task_id, doc_id=doc_id, path=td.path, title=_clean(text[td.title_start:td.title_end]),
+                text=_clean(text[td.start:td.end]), kind=td.kind, span=norm.span(td.start, td.end),
+                provision_id=prov_id,
+                lead=tuple(make_ref(norm, u, context) for u in td.lead),
+                responsible=tuple(make_ref(norm, u, context) for u in td.responsible),
+                deadlines=tuple(deadlines), cites=tuple(dict.fromkeys(citation_key(c) for c in t_cites))))
+            targets.extend(extract_targets(norm, td.start, td.end, doc_id=doc_id, task_id=task_id,
+                                           default_year=year, id_prefix=f"{task_id}-g"))
+        # document-level: targets outside tasks, citations, duty-bearers without markers
+        covered = [(td.start, td.end) for td in task_drafts]
+        for a, b in _gaps(d.body_start, d.end, covered):
+            targets.extend(extract_targets(norm, a, b, doc_id=doc_id, task_id=None, default_year=year,
+                                           id_prefix=f"{doc_id}-g{a}"))
+        doc_cites = extract_citations(norm, d.start, d.end, doc_id=doc_id, task_id=None, id_prefix=f"{doc_id}-c")
+        seen_keys = set()
+        for c in doc_cites:
+            key = citation_key(c)
+            if key in seen_keys or _self_citation(c, d):
+                continue
+            seen_keys.add(key)
+            citations.append(c)
+        if not any(td.lead or td.responsible for td in task_drafts):
+            for m in mentions_in(norm, d.body_start, d.end, doc_id, context):
+                mentions.append(m)
+    _resolve_citations(citations, documents)
+    return Extraction(source=source, documents=tuple(documents), provisions=tuple(provisions), tasks=tuple(tasks),
+                      targets=tuple(targets), citations=tuple(citations), mentions=tuple(mentions),
+                      warnings=tuple(warnings))
+
+
+def _clean(s: str) -> str:
+    return re.sub(r"\s+", "", s)
+
+
+def _ascii_path(path: str) -> str:
+    from loaders.extract.numerals import cn_int
+
+    out = []
+    for part in path.split("/"):
+        m = re.search(r"[一二三四五六七八九十百零〇]+|\d+", part)
+        n = cn_int(m.group(0)) if m else None
+        kind = "c" if "章" in part else "a" if "条" in part else "s" if part.startswith(("(", "（")) else "p"
+        if part.startswith(("(", "（")) and m and m.group(0).isdigit():
+            kind = "n"
+        out.append(f"{kind}{n}" if n is not None else "x")
+    return "-".join(out) or "root"
+
+
+def _gaps(a: int, b: int, covered: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out, pos = [], a
+    for s, e in sorted(covered):
+        if s > pos:
+            out.append((pos, s))
+        pos = max(pos, e)
+    if pos < b:
+        out.append((pos, b))
+    return out
+
+
+def _doc_year(d: DocDraft, match: str) -> Optional[int]:
+    """The plan year: from the title (2011年重点工作), else the issue date."""
+    for s in (d.title or "", match[d.body_start:d.body_start + 300]):
+        m = re.search(r"((?:19|20)\d{2})年(?:度|重点|政府|市政府|全市|工作|主要)", s)
+        if m:
+            return int(m.group(1))
+    return d.date.year if d.date else None
+
+
+def _year_date(year: Optional[int]) -> Optional[date]:
+    return date(year, 1, 1) if year else None
+
+
+def _self_citation(c: Citation, d: DocDraft) -> bool:
+    if d.doc_number and c.cited_number and re.sub(r"\s", "", c.cited_number) == d.doc_number:
+        return True
+    if d.title and c.cited_title and c.cited_title.strip("《》") == d.title.strip("《》"):
+        return True
+    return False
+
+
+def _resolve_citations(citations: list[Citation], documents: list[Document]) -> None:
+    """Point citations at corpus documents with the same number or title (by replacement; models are frozen)."""
+    by_num = {d.doc_number: d.id for d in documents if d.doc_number}
+    by_title = {d.title: d.id for d in documents if d.title}
+    for k, c in enumerate(citations):
+        target = by_num.get(c.cited_number or "") or by_title.get((c.cited_title or "").strip("《》"))
+        if target and target != c.from_doc:
+            from dataclasses import replace
+
+            citations[k] = replace(c, resolved_doc=target)
+
+
+def _jurisdiction_context(d: DocDraft, drafts: list[DocDraft]) -> Optional[str]:
+    """The issuer whose jurisdiction 市/省/县 refers to (inherited by attachments)."""
+    issuer = d.issuer
+    if issuer is None and d.parent is not None:
+        issuer = drafts[d.parent].issuer
+    return issuer
