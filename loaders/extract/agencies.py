@@ -86,19 +86,29 @@ def make_ref(norm: NormText, unit: Unit, issuer: Optional[str]) -> AgencyRef:
                      jurisdiction=jur, sector=sector_of(unit.name), level=level, generic=generic)
 
 
-_MODAL = r"(?:要|应当|应|须|需|具体负责|负责|可)"
+_MODAL = r"(?:要(?!求)|应当|应(?![用急])|须|需(?!求|要)|具体负责|负责|可(?![能以行])|按照职责分工|按职责分工)"
 
 
 def mentions_in(norm: NormText, start: int, end: int, doc_id: str, issuer: Optional[str]) -> list[AgencyMention]:
     """Duty-bearers named in running text: 财政部门要…, 第四条 X负责…, 由X负责处理."""
     text, match = norm.text, norm.match
     tail = re.compile(_lex()["mention_subject_tail"])
-    rx = re.compile(r"(?:^|(?<=[。；;，,：:\n]))(?:第[一二三四五六七八九十百]+条)?\s*(?P<subj>[^，,。；;：:\n]{2,60}?)"
+    rx = re.compile(r"(?:^|(?<=[。；;，,：:\n]))(?:第[一二三四五六七八九十百]+条)?\s*(?P<subj>[^，,。；;：:\n]{2,120}?)"
                     r"(?P<modal>" + _MODAL + r")")
     out: list[AgencyMention] = []
     seen: set[tuple[str, int]] = set()
     for m in rx.finditer(match, start, end):
         a, b = m.start("subj"), m.end("subj")
+        # the subject proper: after an article number, after 由 / 是 / a relative clause (…的)
+        head = re.match(r"^(?:第[一二三四五六七八九十百]+条)?\s*", match[a:b])
+        a += head.end()
+        for cue in ("由", "是", "对", "的"):
+            k = match.rfind(cue, a, b) if cue != "对" else match.find(cue, a, b)
+            if k != -1 and b - k > 3 and not (cue in "是对" and k - a < 2):
+                if cue in "是对":
+                    b = k
+                else:
+                    a = k + 1
         subj = match[a:b]
         # strip an alias note (以下简称…) and connectors before the modal
         subj_clean = re.sub(r"[（(]以下简称[^）)]*[）)]", "", subj)

@@ -21,8 +21,8 @@ _SENTENCE_END = "。；;！？!?"
 _TASK_SECTION = re.compile(r"任务|重点|举措|措施|工作|行动|分工|目标")
 _NOT_DUTY_ARTICLE = re.compile(r"^(?:本(?:规定|办法|条例|细则|制度)(?:所称|自|由)|为了?[^，,。]{0,60}(?:制定|特制定))")
 _DUTY = re.compile(
-    r"(?:中心|部门|政府|机关|机构|办公室|厅|局|委|单位|组织|司法行政部门)[^。；;]{0,30}?"
-    r"(?:应当|应|要|负责|须|需|可|责令|参照|给予|建议)"
+    r"(?:中心|部门|政府|机关|机构|办公室|厅|局|委|单位|组织)[^。；;:：]{0,80}?"
+    r"(?:应当|应|要|负责|须|需|可|责令|参照|给予|建议|追究)"
     r"|参照本(?:规定|办法)执行|由[^。；;]{2,30}负责"
 )
 
@@ -98,7 +98,8 @@ def _is_duty_article(s: str) -> bool:
     s = s.strip()
     if _NOT_DUTY_ARTICLE.match(s):
         return False
-    return bool(_DUTY.search(s))
+    first = re.split(r"[。:：]", s, maxsplit=1)[0]
+    return bool(_DUTY.search(first))
 
 
 def _title_range(match: str, a: int, b: int, article: bool = False) -> tuple[int, int]:
