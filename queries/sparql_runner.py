@@ -1,0 +1,138 @@
+"""Run named SPARQL queries with bound parameters on the embedded store or a server.
+
+Parameters are never formatted into the query text by hand:
+  * embedded (pyoxigraph): ``substitutions`` bind the variables (SEP-0007);
+  * remote (SPARQLWrapper, POST): a ``VALUES`` block is built from rdflib terms'
+    ``.n3()`` and put where the query marks ``#@values`` (inside its WHERE clause).
+Rows come back as plain dicts of Python values (str, int, float, None).
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Optional
+
+from rdflib import Literal, URIRef
+
+from policykg.errors import QueryError, TransientBackendError
+from queries.loader import load_query
+
+_INT = {"http://www.w3.org/2001/XMLSchema#integer", "http://www.w3.org/2001/XMLSchema#int",
+        "http://www.w3.org/2001/XMLSchema#long"}
+_FLOAT = {"http://www.w3.org/2001/XMLSchema#decimal", "http://www.w3.org/2001/XMLSchema#double",
+          "http://www.w3.org/2001/XMLSchema#float"}
+_VALUES_MARK = "#@values"
+
+
+def _term(v: Any):
+    if isinstance(v, (URIRef, Literal)):
+        return v
+    return Literal(v)
+
+
+def _check(q, params: dict) -> None:
+    missing = [p for p in q.params if p not in params]
+    extra = [p for p in params if p not in q.params]
+    if missing or extra:
+        raise QueryError(f"query {q.name!r} takes parameters {q.params}; missing {missing}, unexpected {extra}")
+
+
+def _py(value: str, datatype: Optional[str]) -> Any:
+    if datatype in _INT:
+        return int(value)
+    if datatype in _FLOAT:
+        return float(value)
+    return value
+
+
+def run_embedded(store, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    """Run queries/NAME.rq on a pyoxigraph Store with substitutions."""
+    import pyoxigraph as ox
+
+    q = load_query(name, "sparql")
+    _check(q, params)
+    subs = {}
+    for k, v in params.items():
+        t = _term(v)
+        subs[ox.Variable(k)] = ox.NamedNode(str(t)) if isinstance(t, URIRef) else (
+            ox.Literal(str(t), language=t.language) if t.language else
+            ox.Literal(str(t), datatype=ox.NamedNode(str(t.datatype))) if t.datatype else ox.Literal(str(t)))
+    try:
+        res = store.query(q.text, use_default_graph_as_union=True, substitutions=subs)
+    except SyntaxError as exc:
+        raise QueryError(f"queries/{name}.rq does not parse: {exc}") from exc
+    names = [v.value for v in res.variables]
+    out = []
+    for sol in res:
+        row = {}
+        for n in names:
+            t = sol[n]
+            if t is None:
+                row[n] = None
+            elif isinstance(t, ox.Literal):
+                row[n] = _py(t.value, t.datatype.value if t.datatype else None)
+            else:
+                row[n] = t.value
+        out.append(row)
+    return out
+
+
+def values_block(params: dict[str, Any], order: list[str]) -> str:
+    """``VALUES (?a ?b) { ("x" 1) }`` from rdflib terms (their n3 form escapes quotes and brackets)."""
+    if not order:
+        return ""
+    head = " ".join("?" + p for p in order)
+    body = " ".join(_term(params[p]).n3() for p in order)
+    return f"VALUES ({head}) {{ ({body}) }}"
+
+
+def bind_values(text: str, params: dict[str, Any], order: list[str]) -> str:
+    if not order:
+        return text
+    if _VALUES_MARK not in text:
+        raise QueryError("a parameterised .rq file must mark where its VALUES block goes with '#@values'")
+    return text.replace(_VALUES_MARK, values_block(params, order), 1)
+
+
+def run_remote(endpoint: str, name: str, params: dict[str, Any], timeout: int = 30) -> list[dict[str, Any]]:
+    """Run queries/NAME.rq on a SPARQL endpoint with SPARQLWrapper (POST, JSON results)."""
+    q = load_query(name, "sparql")
+    _check(q, params)
+    return run_remote_text(endpoint, bind_values(q.text, params, list(q.params)), timeout)
+
+
+def run_remote_text(endpoint: str, text: str, timeout: int = 30) -> list[dict[str, Any]]:
+    from SPARQLWrapper import JSON, POST, SPARQLWrapper
+    from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
+
+    sw = SPARQLWrapper(endpoint)
+    sw.setMethod(POST)
+    sw.setReturnFormat(JSON)
+    sw.setTimeout(timeout)
+    sw.addParameter("union-default-graph", "true")  # oxigraph: the union of the named graphs
+    sw.setQuery(text)
+    try:
+        res = sw.queryAndConvert()
+    except QueryBadFormed as exc:
+        raise QueryError(f"the SPARQL server rejected the query: {exc}") from exc
+    except Exception as exc:
+        raise TransientBackendError(f"SPARQL endpoint {endpoint} failed: {exc}") from exc
+    names = res["head"]["vars"]
+    out = []
+    for b in res["results"]["bindings"]:
+        row = {}
+        for n in names:
+            v = b.get(n)
+            row[n] = None if v is None else _py(v["value"], v.get("datatype"))
+        out.append(row)
+    return out
+
+
+_WRITE = re.compile(r"\b(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD)\b", re.I)
+
+
+def ensure_read_only(text: str) -> None:
+    """User SPARQL must be a query, not an update."""
+    stripped = re.sub(r"(?m)#.*$", "", text)
+    stripped = re.sub(r'"(?:[^"\\]|\\.)*"|<[^>]*>', "", stripped)
+    if _WRITE.search(stripped):
+        raise QueryError("policykg runs user SPARQL read-only: SELECT, ASK, CONSTRUCT or DESCRIBE only")
