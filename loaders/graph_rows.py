@@ -87,7 +87,8 @@ def rows_for(ex: Extraction) -> GraphRows:
             "docNumber": d.doc_number, "title": d.title, "issuer": d.issuer,
             "issueDate": d.date.isoformat() if d.date else None, "docType": d.doc_type,
             "addressees": list(d.addressees), "validUntil": d.valid_until.isoformat() if d.valid_until else None,
-            "matchKey": match_key(d.doc_number) if d.doc_number else match_key(d.title), **_span_props(d.span)},
+            "matchKey": match_key(d.doc_number) if d.doc_number else match_key(d.title),
+            "matchTitle": match_key(d.title) if d.title else None, **_span_props(d.span)},
             src))
         if d.parent_id:
             g.edges.append(Edge(d.id, "PART_OF", d.parent_id, {}, src))

@@ -88,10 +88,12 @@ def _facts(source: Source, norm: NormText, drafts: list[DocDraft]) -> Extraction
         year = _doc_year(d, match)
         task_drafts = extract_tasks(text, match, d.body_start, d.end)
         seen_paths: dict[str, int] = defaultdict(int)
+        n_tasks = 0
         for td in task_drafts:
+            n_tasks += 1
             seen_paths[td.path] += 1
             suffix = f"-{seen_paths[td.path]}" if seen_paths[td.path] > 1 else ""
-            task_id = f"{doc_id}-t{len([t for t in tasks if t.doc_id == doc_id]) + 1}"
+            task_id = f"{doc_id}-t{n_tasks}"
             prov_id = None
             if td.node is not None:
                 prov_id = f"{doc_id}-p-{_ascii_path(td.path)}{suffix}"

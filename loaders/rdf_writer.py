@@ -39,6 +39,11 @@ _PROPS: dict[str, tuple[URIRef, Optional[object]]] = {
     "matchTitle": (PKG.matchTitle, None), "key": (RDFS.label, None), "issuer": (PKG.issuerName, "zh"),
     "canonical": (SKOS.prefLabel, "zh"), "level": (PKG.agencyLevel, None), "name": (RDFS.label, "zh"),
 }
+# the same row key means another property on some labels
+_LABEL_PROPS: dict[tuple[str, str], tuple[URIRef, Optional[object]]] = {
+    ("Target", "kind"): (PKG.targetKind, None), ("Provision", "level"): (PKG.provisionLevel, None),
+    ("Deadline", "recurring"): (PKG.recurrence, None), ("Deadline", "anchor"): (PKG.anchor, None),
+}
 _SPAN_KEYS = ("source", "start", "end", "quote")
 
 
@@ -79,6 +84,7 @@ def to_dataset(rows: GraphRows, ds: Optional[Dataset] = None) -> Dataset:
     ds.bind("id", DATA)
     ds.bind("oa", OA)
     labels = {n.id: n.label for n in rows.nodes}
+    generic = {n.id for n in rows.nodes if n.label == "Agency" and n.props.get("generic")}
     doc_ids = sorted((n.id for n in rows.nodes if n.label == "Document"), key=len, reverse=True)
     graphs: dict[Optional[str], Graph] = {}
 
@@ -95,7 +101,7 @@ def to_dataset(rows: GraphRows, ds: Optional[Dataset] = None) -> Dataset:
             raise ValueError(f"edge {e.type} refers to a node not in the rows: {e.src} → {e.dst}")
         src_label, dst_label = labels[e.src], labels[e.dst]
         owner = e.src if _doc_of(e.src, doc_ids) else (e.dst if _doc_of(e.dst, doc_ids) else None)
-        _write_edge(g_for(owner), e, iri(e.src, src_label), iri(e.dst, dst_label))
+        _write_edge(g_for(owner), e, iri(e.src, src_label), iri(e.dst, dst_label), e.src in generic)
     return ds
 
 
@@ -111,13 +117,13 @@ def _write_node(g: Graph, n: Node) -> None:
         g.add((s, RDF.type, _CLASS[n.label]))
     g.add((s, DCTERMS.identifier, Literal(n.id)))
     for key, value in n.props.items():
-        if value is None or key in _SPAN_KEYS or key in ("addressees", "generic", "order", "anchor", "recurring",
-                                                         "jurisdiction", "sector", "label"):
+        if value is None or key in _SPAN_KEYS or key in ("addressees", "generic", "order", "jurisdiction", "sector",
+                                                         "label"):
             continue
         if n.label == "Deadline" and key == "text":
             g.add((s, RDFS.label, Literal(value, lang="zh")))
             continue
-        term, kind = _PROPS[key]
+        term, kind = _LABEL_PROPS.get((n.label, key)) or _PROPS[key]
         g.add((s, term, _literal(value, kind)))
     for a in n.props.get("addressees") or ():
         g.add((s, PKG.addressee, Literal(a, lang="zh")))
@@ -140,7 +146,7 @@ def _provenance(g: Graph, s: URIRef, props: dict) -> None:
     g.add((sel, OA.end, Literal(int(props["end"]))))
 
 
-def _write_edge(g: Graph, e: Edge, s: URIRef, o: URIRef) -> None:
+def _write_edge(g: Graph, e: Edge, s: URIRef, o: URIRef, generic: bool = False) -> None:
     t = e.type
     if t == "PART_OF":
         g.add((s, PKG.partOf, o))
@@ -148,8 +154,9 @@ def _write_edge(g: Graph, e: Edge, s: URIRef, o: URIRef) -> None:
         g.add((s, PKG.taskOf, o))
         g.add((o, PKG.hasTask, s))
     elif t in ("LEADS", "SHARES"):
-        g.add((s, PKG.leads if t == "LEADS" else PKG.sharesResponsibilityFor, o))
-        g.add((s, PKG.responsibleFor, o))
+        if not generic:  # a generic role (财政部门) is only mentioned; it is no agency that can lead
+            g.add((s, PKG.leads if t == "LEADS" else PKG.sharesResponsibilityFor, o))
+            g.add((s, PKG.responsibleFor, o))
         m = URIRef(f"{o}/role/{'lead' if t == 'LEADS' else 'responsible'}/{e.props.get('order', 0)}")
         g.add((o, PKG.mentions, m))
         g.add((m, RDF.type, PKG.AgencyMention))

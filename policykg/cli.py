@@ -38,6 +38,10 @@ def _fail(exc: Exception) -> None:
     raise typer.Exit(code=2)
 
 
+def _short(s: str, n: int) -> str:
+    return s if len(s) <= n else s[: n - 1] + "…"
+
+
 def _print_json(obj: Any) -> None:
     sys.stdout.write(json.dumps(to_jsonable(obj), ensure_ascii=False, indent=2) + "\n")
 
@@ -293,8 +297,8 @@ def demo() -> None:
                 answers = g.departments_for(goal)
                 console.print(f"\n[bold]哪些部门负责“{goal}”?[/bold] ({len(answers)} assignments)")
                 for a in answers[:12]:
-                    console.print(f"  {a.role:<11} {a.agency:<16} {a.task_title}  "
-                                  f"[dim]({a.evidence.doc_title}; {a.evidence.source}:{a.evidence.start})[/dim]")
+                    console.print(f"  {a.role:<11} {a.agency:<14} {_short(a.task_title, 28)}  "
+                                  f"[dim]{a.evidence.source}:{a.evidence.start}-{a.evidence.end}[/dim]")
                 if len(answers) > 12:
                     console.print(f"  … {len(answers) - 12} more (policykg ask departments {goal})")
             for reg in ("财税〔2015〕119号", "绵府发〔2016〕13号"):

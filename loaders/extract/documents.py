@@ -125,16 +125,16 @@ def segment(norm: NormText) -> list[DocDraft]:
 
     # 1. anchors: 文号 lines (standalone or metadata rows) and attachment title lines
     anchors: list[tuple[int, str, Optional[re.Match]]] = []
-    seen_numbers: set[str] = set()
+    seen_numbers: dict[str, int] = {}  # a 文号 printed twice in one header (红头 + title line) is one document
     for k in range(len(lines)):
         lm = line_match(k).strip()
         m = DOCNUM.fullmatch(lm.replace(" ", "")) if len(lm) <= 30 else None
         meta = _META_DOCNUM.search(lm) if not m else None
         if m or (meta and DOCNUM.search(meta.group("num"))):
             num = (m or DOCNUM.search(meta.group("num"))).group("num")
-            if num in seen_numbers:
+            if num in seen_numbers and k - seen_numbers[num] < 12:
                 continue
-            seen_numbers.add(num)
+            seen_numbers[num] = k
             anchors.append((k, "number", m or meta))
     number_lines = {k for k, _, _ in anchors}
 
@@ -159,14 +159,17 @@ def segment(norm: NormText) -> list[DocDraft]:
         drafts.append(d)
 
     # 3. attachments: a title-like line followed by a structural marker, not already a title
-    used = set()
+    in_title = set()
     for d in drafts:
         if d.title_span:
-            used.add(d.title_span[0])
+            in_title.update(j for j, (la, lb) in _lines_between(lines, d.title_span[0], d.title_span[1]))
+    # a title printed twice in one header (page title + document title) opens one document
+    starts_idx = {ln[0]: j for j, ln in enumerate(lines)}
+    known = {re.sub(r"[《》\s]", "", d.title): starts_idx.get(d.title_span[0], 0) for d in drafts if d.title}
     k = 0
     while k < len(lines):
         a, b = lines[k]
-        if a in used or any(d.title_span and d.title_span[0] <= a < d.title_span[1] for d in drafts):
+        if k in in_title:
             k += 1
             continue
         cand = [k]
@@ -180,8 +183,8 @@ def segment(norm: NormText) -> list[DocDraft]:
             cand = [k, k + 1]
             s = s + line_match(k + 1).strip()
         nxt = cand[-1] + 1
-        known = {re.sub(r"[《》\s]", "", d.title) for d in drafts if d.title}
-        if DOCNUM.search(s) or re.sub(r"[《》\s]", "", s) in known:
+        key = re.sub(r"[《》\s]", "", s)
+        if DOCNUM.search(s) or (key in known and 0 <= k - known[key] < 15):
             k = nxt
             continue
         if _is_title_like(s) and nxt < len(lines) and _opens_body(line_match(nxt)) and not _inside_sentence(k, lines, line_match):
@@ -189,6 +192,7 @@ def segment(norm: NormText) -> list[DocDraft]:
             d.title_span = (a, lines[cand[-1]][1])
             d.title = "".join(line_text(j).strip() for j in cand).replace(" ", "")
             drafts.append(d)
+            known[re.sub(r"[《》\s]", "", d.title)] = k
             k = nxt
             continue
         k += 1
@@ -215,10 +219,25 @@ def segment(norm: NormText) -> list[DocDraft]:
         else:
             drafts[0].start = 0
 
-    for i, d in enumerate(drafts):
-        _fill_header(d, norm, lines)
+    for d in drafts:
+        _fill_header(d, norm, [ln for _, ln in _lines_between(lines, d.start, d.end)])
     _link_parents(drafts, norm)
     return drafts
+
+
+def _lines_between(lines: list[tuple[int, int]], a: int, b: int) -> list[tuple[int, tuple[int, int]]]:
+    """(index, line) of the lines starting in [a, b), found by bisection."""
+    import bisect
+
+    starts = [ln[0] for ln in lines] if not hasattr(_lines_between, "_cache") or _lines_between._cache[0] is not lines \
+        else _lines_between._cache[1]
+    _lines_between._cache = (lines, starts)
+    i = bisect.bisect_left(starts, a)
+    out = []
+    while i < len(lines) and lines[i][0] < b:
+        out.append((i, lines[i]))
+        i += 1
+    return out
 
 
 def _inside_sentence(k: int, lines, line_match) -> bool:
@@ -348,6 +367,8 @@ def _fill_header(d: DocDraft, norm: NormText, lines: list[tuple[int, int]]) -> N
             k = lines.index((a, b))
             if d.issuer is None and k > 0:
                 pa, pb = lines[k - 1]
+                if pa < d.start:
+                    break
                 sig = text[pa:pb].strip()
                 if 2 <= len(sig) <= 30 and not re.search(r"[。，,；;：:]", sig):
                     d.issuer = sig

@@ -1,0 +1,249 @@
+"""Citations of other documents: 《title》（文号）, a 文号 alone, a 《title》 alone.
+
+* 《title》(文号) is ONE citation: ``cited`` = the 文号, ``cited_title`` = the title.
+  A title nested inside the title (《…印发<X>的通知》, 《关于落实《政府工作报告》…》)
+  is also cited on its own, as ``refers_to``.
+* A 文号 is written as the text has it (NFKC; brackets kept); a damaged one with
+  one bracket lost (国发2019〕13号, 黔府办发〔201930号) is repaired to 〔YYYY〕.
+  A 文号 outside brackets is a citation only when a cue word introduces it;
+  otherwise it is a header (the document's own number, 发文字号：…).
+* The relation comes from the nearest cue word before the citation in its clause
+  (贯彻落实 → implements, 按照 → based_on, 继续执行 → continues …) or from one
+  right after it (《X》同时废止 → repeals); else ``refers_to``. Cue words inside
+  other titles do not count.
+* ``(以下简称《纲要》)`` makes a later 《纲要》 cite the full title.
+* Brackets are searched within the line and at most ``title_max`` characters, so an
+  unbalanced 《 or 〔 yields nothing instead of running away.
+
+One call returns each cited key once (first place, strongest relation), so it
+works on one task block as well as on a whole document. Word lists live in
+``data/lexicon/citations.json``.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Optional
+
+from loaders.extract.lexicon import lexicon
+from loaders.text.normalize import NormText
+from policykg.model import Citation
+
+_OPEN, _CLOSE = "《〈<", "》〉>"
+_NUMBER = re.compile(
+    r"(?P<prefix>[\u4e00-\u9fff*＊]{1,12}?)(?P<open>[〔\[(【〈]?)(?P<year>(?:19|20)\d{2})"
+    r"(?P<close>[〕\])】〉]?)(?P<no>第?\d{1,5})(?P<hao>[号號])")
+_PAREN_NUMBER = re.compile(r"\s*[(（]\s*(?P<num>[^()（）\n]{3,30}?[号號])\s*[)）]")
+_CLAUSE_END = ",;。:!?，；：！？\n"
+_SENTENCE_END = "。!?！？\n"
+
+
+@lru_cache(maxsize=1)
+def _lex() -> dict:
+    return lexicon("citations")
+
+
+@lru_cache(maxsize=1)
+def _rx() -> dict:
+    lex = _lex()
+
+    def alt(words) -> str:
+        return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+    return {
+        "before": re.compile(alt(lex["relations_before"])),
+        "after": re.compile(alt(lex["relations_after"])),
+        "stop": re.compile(alt(lex["number_prefix_stop"])),
+        "alias": re.compile(rf"\s*[(（](?:{alt(lex['alias'])})[“\"《〈]?(?P<alias>[^”\"》〉()（）\n]{{1,20}})[”\"》〉]?[)）]"),
+    }
+
+
+def citation_key(c: Citation) -> str:
+    """The string a task lists in ``Task.cites``: the 文号 if any, else 《title》."""
+    return c.cited_number or c.cited
+
+
+def _balanced(s: str, i: int, limit: int) -> Optional[int]:
+    """Index of the 》 closing the 《 at i (nesting counted), or None within the line/limit."""
+    depth = 0
+    for j in range(i, min(len(s), i + limit + 2)):
+        c = s[j]
+        if c == "\n":
+            return None
+        if c in _OPEN:
+            depth += 1
+        elif c in _CLOSE:
+            depth -= 1
+            if depth == 0:
+                return j if c == _CLOSE[_OPEN.index(s[i])] else None
+    return None
+
+
+def _number(m: re.Match, text: str) -> Optional[tuple[int, str]]:
+    """(start, 文号 as written or repaired) for a _NUMBER match, None when not a 文号."""
+    if not m.group("open") and not m.group("close"):
+        return None  # a bare "201913号" is too ambiguous to read
+    prefix = m.group("prefix")
+    cut = 0
+    for st in _rx()["stop"].finditer(prefix):
+        cut = st.end()
+    prefix = prefix[cut:]
+    if not prefix or prefix in ("第",):
+        return None
+    a = m.start("prefix") + cut
+    if m.group("open") and m.group("close"):
+        return a, text[a:m.end()]
+    no = m.group("no")
+    hao = text[m.end("hao") - 1]
+    return a, f"{text[a:m.start('open') if m.group('open') else m.start('year')]}〔{m.group('year')}〕{no}{hao}"
+
+
+def _clause_start(s: str, lo: int, p: int) -> int:
+    k = max(s.rfind(c, lo, p) for c in _CLAUSE_END)
+    return max(lo, k + 1)
+
+
+def _masked(s: str, a: int, b: int, titles: list[tuple[int, int]]) -> str:
+    """s[a:b] with the inside of other titles blanked, so their words are no cues."""
+    chars = list(s[a:b])
+    for ta, tb in titles:
+        for k in range(max(ta, a), min(tb, b)):
+            chars[k - a] = "□"
+    return "".join(chars)
+
+
+def _relation(s: str, lo: int, hi: int, a: int, b: int, titles: list[tuple[int, int]]) -> str:
+    """Relation of the citation at [a, b) from cue words in its clause (bounded by lo/hi)."""
+    lex, rx = _lex(), _rx()
+    cs = _clause_start(s, lo, a)
+    before = _masked(s, cs, a, titles)
+    rel = "refers_to"
+    last = None
+    for m in rx["before"].finditer(before):
+        last = m
+    if last is not None:
+        word = last.group(0)
+        if word not in lex["immediate_only"] or last.end() == len(before.rstrip()):
+            rel = lex["relations_before"][word]
+    ce = min([k for k in (s.find(c, b, hi) for c in _CLAUSE_END) if k >= 0] or [hi])
+    after = _masked(s, b, min(ce, b + lex["after_window"]), titles)
+    m = rx["after"].search(after)
+    if m:
+        rel = lex["relations_after"][m.group(0)]
+    return rel
+
+
+def _aliases(s: str, text: str) -> dict[str, str]:
+    """(以下简称《纲要》) → {"纲要": full title}, over the whole text (the alias may be defined earlier)."""
+    if not any(w in s for w in _lex()["alias"]):
+        return {}
+    out = {}
+    for m in re.finditer(r"《", s):
+        j = _balanced(s, m.start(), _lex()["title_max"])
+        if j is None:
+            continue
+        al = _rx()["alias"].match(s, j + 1)
+        if al:
+            out[al.group("alias")] = re.sub(r"\s+", "", text[m.start() + 1:j])
+    return out
+
+
+def _self_reference(s: str, lo: int, hi: int, p: int) -> bool:
+    a = max(s.rfind(c, lo, p) for c in _SENTENCE_END) + 1
+    ends = [k for k in (s.find(c, p, hi) for c in _SENTENCE_END) if k >= 0]
+    sent = s[max(lo, a):min(ends) + 4 if ends else hi]
+    return any(w in sent for w in _lex()["self_reference"])
+
+
+def extract_citations(norm: NormText, start: int, end: int, *, doc_id: str, task_id: str | None,
+                      id_prefix: str) -> list[Citation]:
+    start, end = max(0, start), min(len(norm.text), end)
+    if end <= start:
+        return []
+    s, text, lex = norm.match, norm.text, _lex()
+    found: list[tuple[int, int, str, Optional[str], Optional[str], bool]] = []  # a, b, cited, number, title, nested
+    titles: list[tuple[int, int]] = []  # title interiors, masked for cue search
+    consumed: list[tuple[int, int]] = []
+    aliases = _aliases(s, text) if "《" in s[start:end] else {}
+    i = s.find("《", start, end)
+    while 0 <= i < end:
+        j = _balanced(s, i, lex["title_max"])
+        if j is None:
+            i = s.find("《", i + 1, end)
+            continue
+        title = re.sub(r"\s+", "", text[i + 1:j])
+        titles.append((i + 1, j))
+        b, number = j + 1, None
+        pm = _PAREN_NUMBER.match(s, j + 1)
+        if pm:
+            nm = _NUMBER.search(s, pm.start("num"), pm.end("num"))
+            got = _number(nm, text) if nm and nm.end() == pm.end("num") else None
+            if got:
+                number, b = got[1], pm.end()
+        al = _rx()["alias"].match(s, b)
+        if al:
+            b = al.end()  # the alias definition is part of this citation
+        consumed.append((i, b))
+        if len(title) >= lex["title_min"] and not _self_reference(s, start, end, i):
+            if title in aliases and not number:
+                title = aliases[title]
+            found.append((i, b, number or f"《{title}》", number, title, False))
+            # titles nested inside this one are cited too (refers_to)
+            k = i + 1
+            while k < j:
+                if s[k] in _OPEN:
+                    kj = _balanced(s, k, lex["title_max"])
+                    if kj is not None and kj <= j:
+                        inner = re.sub(r"\s+", "", text[k + 1:kj])
+                        if len(inner) >= lex["title_min"]:
+                            found.append((k, kj + 1, f"《{inner}》", None, inner, True))
+                        k = kj
+                k += 1
+        i = s.find("《", j + 1, end)
+    for m in _NUMBER.finditer(s, start, end):
+        if any(a <= m.start("year") < b for a, b in consumed):
+            continue
+        got = _number(m, text)
+        if not got:
+            continue
+        a, cited = got
+        if not _introduced(s, start, end, a, m.end(), titles):
+            continue
+        found.append((a, m.end(), cited, cited, None, False))
+    return _merge(norm, found, titles, start, end, doc_id, task_id, id_prefix)
+
+
+def _introduced(s: str, lo: int, hi: int, a: int, b: int, titles: list[tuple[int, int]]) -> bool:
+    """A 文号 outside 《》(…) is cited when bracketed, introduced by a cue, or followed by 文件/精神…"""
+    if s[a - 1:a] in "(（" and a > lo:
+        return True
+    if _relation(s, lo, hi, a, b, titles) != "refers_to":
+        return True
+    return s.startswith(tuple(_lex()["bare_number_cues_after"]), b)
+
+
+def _merge(norm: NormText, found: list, titles: list, start: int, end: int, doc_id: str,
+           task_id: Optional[str], id_prefix: str) -> list[Citation]:
+    """One citation per key: first place kept, strongest relation over all places."""
+    prio = {r: k for k, r in enumerate(_lex()["priority"])}
+    by_key: dict[str, dict] = {}
+    title_key: dict[str, str] = {}
+    for a, b, cited, number, title, nested in sorted(found, key=lambda x: x[0]):
+        rel = "refers_to" if nested else _relation(norm.match, start, end, a, b, titles)
+        key = number or title_key.get(title or "", cited)
+        if number and title:
+            title_key.setdefault(title, number)
+        cur = by_key.get(key)
+        if cur is None:
+            by_key[key] = {"a": a, "b": b, "cited": cited, "number": number, "title": title, "rel": rel}
+        else:
+            if prio.get(rel, 99) < prio.get(cur["rel"], 99):
+                cur["rel"] = rel
+            cur["title"] = cur["title"] or title
+    sep = "" if not id_prefix or not id_prefix[-1].isdigit() else "."
+    out = []
+    for n, c in enumerate(sorted(by_key.values(), key=lambda x: x["a"])):
+        out.append(Citation(id=f"{id_prefix}{sep}{n + 1}", from_doc=doc_id, cited=c["cited"], relation=c["rel"],
+                            span=norm.span(c["a"], c["b"]), cited_number=c["number"], cited_title=c["title"],
+                            task_id=task_id))
+    return out

@@ -1,0 +1,331 @@
+"""Deadlines: 到2020年, 2016年6月底前, 年内, 第二季度, 自…起至…止, 30个工作日内, 有效期5年, 每学年.
+
+Each pattern maps a phrase to a :class:`policykg.model.Deadline`:
+
+=================================  ==========================================
+2016年6月底前 / 2017年12月31日前     due, that day (M月前 → the day before M月1日)
+到2020年 / 2017年底 / 年内 / 明年底  due, 12-31 (年内 → the issue year)
+2017年配齐… / 争取2016年…           due, 12-31 (a bare year only where it opens a
+                                   clause or follows 争取/确保/…; not 较2010年,
+                                   不高于2017年标准, 2017年后, 2021年度)
+第二季度 / 上半年                    due, end of the quarter / half
+自2016年7月1日起至2017年6月30日止     window_end on the end date (a start alone
+                                   — 2021年5月1日起 — is no deadline)
+实施期限至2021年12月31日             window_end (有效期至… → validity)
+“十三五”期间                        window_end 2020-12-31
+30个工作日内 / 自收到之日起20个工作日内 date None, relative_value/unit, anchor
+有效期5年                           validity, issue_date + 5 years
+每年/每学年 + an action              recurring (yearly / school_year), date None
+=================================  ==========================================
+
+A date without a year takes the year written earlier in its sentence, else the
+issue year, else the nearest year in the text (then ``uncertain``). Dates inside
+《》 (titles) are never deadlines. Word lists: ``data/lexicon/deadlines.json``.
+"""
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date, timedelta
+from functools import lru_cache
+from typing import Callable, Optional
+
+from loaders.extract.lexicon import lexicon
+from loaders.extract.numerals import cn_int
+from loaders.text.normalize import NormText
+from policykg.model import Deadline
+
+_Y = r"(?:19|20)\d{2}|[〇○零一二三四五六七八九]{4}"
+_M = r"1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九]"
+_D = r"3[01]|[12]\d|0?[1-9]|三十一?|二?十[一二三四五六七八九]?|[一二三四五六七八九]"
+
+
+def _end(tag: str) -> str:
+    """A month-precise date that can end a period: 2017年6月30日, 2016年6月底, 6月底, 4月20日.
+
+    Year-precise ends (2017年底, 到2020年) have patterns of their own below."""
+    return (rf"(?:(?P<{tag}y>{_Y})年)?(?P<{tag}m>{_M})月"
+            rf"(?:(?P<{tag}d>{_D})[日号]|(?P<{tag}e>底|末)|(?P<{tag}x>上旬|中旬|下旬))?")
+
+
+_FULL1 = rf"(?P<y1>{_Y})年(?P<m1>{_M})月(?P<d1>{_D})[日号]"
+_NUMERAL = r"\d+|[一二三四五六七八九十两半]+"
+_PATTERNS = [
+    ("window", re.compile(rf"(?:自|从)?{_FULL1}(?:起)?(?:至|到|—|-|~|～)(?P<B>{_end('b')})(?:止)?")),
+    ("until", re.compile(rf"(?:至|到)(?P<B>{_end('b')})(?:止|为止)?")),
+    ("before", re.compile(rf"(?:于|在|到)?(?P<B>{_end('b')})(?:前|之前|以前)")),
+    ("plan", re.compile(r"[“\"]?(?P<plan>十[一二三四五六]五)[”\"]?(?P<when>期间|时期|末)")),
+    ("relative", re.compile(rf"(?P<n>{_NUMERAL})(?P<u>个工作日|工作日|个自然日|日|天|个月|周|年)(?:内|以内|之内)")),
+    ("validity", re.compile(rf"有效期(?:为|是)?(?P<n>{_NUMERAL})(?P<u>年|个月)")),
+    ("year_end", re.compile(rf"(?:到|至|于|在)?(?:(?P<y>{_Y})|(?P<rel>今|本|当|明))?年(?P<w>内|底|末)(?:前|之前)?")),
+    ("quarter", re.compile(rf"(?:(?P<y>{_Y})年)?第?(?P<q>[一二三四1-4])季度(?:末|底|前|内)?")),
+    ("half", re.compile(rf"(?:(?P<y>{_Y})年)?(?P<h>上半年|下半年)(?:末|底|前|内)?")),
+    ("end_of", re.compile(rf"(?:到|至|于|在)?(?P<B>{_end('b')})")),
+    ("year_to", re.compile(rf"(?P<cue>到|至)(?P<y>{_Y})年(?!\d|[一二三四五六七八九十]{{1,2}}月)")),
+    ("bare_year", re.compile(rf"(?P<y>(?:19|20)\d{{2}})年(?!\d|[一二三四五六七八九十]{{1,2}}月)")),
+    ("recurring", None),  # built from the lexicon
+]
+_TITLE = re.compile(r"《[^《》\n]{0,100}》")
+_YEAR_ANY = re.compile(rf"({_Y})年")
+_SENTENCE_END = "。;；!?！？\n"
+_CLAUSE_START = set(",，;；。:：!?！？\n、(（ |")
+
+
+@lru_cache(maxsize=1)
+def _lex() -> dict:
+    return lexicon("deadlines")
+
+
+@lru_cache(maxsize=1)
+def _recurring_rx() -> re.Pattern:
+    words = sorted(_lex()["recurring"], key=len, reverse=True)
+    return re.compile("|".join(re.escape(w) for w in words))
+
+
+def _last_day(y: int, m: int) -> date:
+    return date(y, m, calendar.monthrange(y, m)[1])
+
+
+def _add_years(d: date, n: int) -> date:
+    try:
+        return d.replace(year=d.year + n)
+    except ValueError:  # 29 February
+        return d.replace(year=d.year + n, day=28)
+
+
+class _Ctx:
+    def __init__(self, norm: NormText, start: int, end: int, issue_date: Optional[date]):
+        self.s, self.text = norm.match, norm.text
+        self.start, self.end, self.issue = start, end, issue_date
+
+    def year(self, p: int) -> tuple[Optional[int], bool]:
+        """(year, uncertain) for a date written without its year at p."""
+        s, lo = self.s, self.start
+        sent = max(s.rfind(c, lo, p) for c in _SENTENCE_END) + 1
+        ys = [m for m in _YEAR_ANY.finditer(s, max(lo, sent), p)]
+        if ys:
+            return cn_int(ys[-1].group(1)), False
+        if self.issue:
+            return self.issue.year, False
+        back = max(0, p - _lex()["year_in_context_chars"])
+        ys = [m for m in _YEAR_ANY.finditer(s, back, p)]
+        if ys:
+            return cn_int(ys[-1].group(1)), True
+        m = _YEAR_ANY.search(s, p, self.end)
+        if m:
+            return cn_int(m.group(1)), True
+        return None, True
+
+
+def _resolve_end(m: re.Match, tag: str, ctx: _Ctx, before: bool) -> tuple[Optional[date], bool]:
+    """The date of an _end() group; ``before`` for …前 (6月前 → the day before 6月1日)."""
+    g = m.groupdict()
+    uncertain = False
+    y = cn_int(g[f"{tag}y"]) if g.get(f"{tag}y") else None
+    if y is None:
+        y, uncertain = ctx.year(m.start())
+        if y is None:
+            return None, True
+    mo = cn_int(g[f"{tag}m"]) if g.get(f"{tag}m") else None
+    try:
+        if mo is None:
+            return date(y, 12, 31), uncertain
+        if g.get(f"{tag}d"):
+            d = date(y, mo, cn_int(g[f"{tag}d"]))
+        elif g.get(f"{tag}e"):
+            d = _last_day(y, mo)
+        elif g.get(f"{tag}x"):
+            d = {"上旬": date(y, mo, 10), "中旬": date(y, mo, 20)}.get(g[f"{tag}x"]) or _last_day(y, mo)
+        elif before:
+            d, uncertain = date(y, mo, 1) - timedelta(days=1), True
+        else:
+            d = _last_day(y, mo)
+    except (TypeError, ValueError):
+        return None, True
+    # a month-day from the issue year that falls before the issue date belongs to the next year
+    if not g.get(f"{tag}y") and ctx.issue and d < ctx.issue and y == ctx.issue.year:
+        d = _add_years(d, 1)
+    return d, uncertain
+
+
+def extract_deadlines(norm: NormText, start: int, end: int, *, issue_date: date | None) -> list[Deadline]:
+    start, end = max(0, start), min(len(norm.text), end)
+    if end <= start:
+        return []
+    ctx = _Ctx(norm, start, end, issue_date)
+    s = ctx.s
+    taken = [(m.start(), m.end()) for m in _TITLE.finditer(s, start, end)]  # dates in titles are no deadlines
+    out: list[tuple[int, Deadline]] = []
+    for name, rx in _PATTERNS:
+        rx = rx or _recurring_rx()
+        handler = _HANDLERS[name]
+        for m in rx.finditer(s, start, end):
+            a, b = m.start(), m.end()
+            if any(a < tb and ta < b for ta, tb in taken):
+                continue
+            got = handler(m, ctx)
+            if got is None:
+                continue
+            kind, d, extra = got
+            a, b = extra.pop("_a", a), extra.pop("_b", b)
+            taken.append((m.start(), m.end()))
+            text = norm.text[a:b].strip()
+            out.append((a, Deadline(text=text, span=norm.span(a, b), date=d, kind=kind, **extra)))
+    out.sort(key=lambda x: x[0])
+    return [d for _, d in out]
+
+
+def _left(ctx: _Ctx, p: int, n: int = 6) -> str:
+    return ctx.s[max(ctx.start, p - n):p]
+
+
+def _h_window(m, ctx):
+    d, unc = _resolve_end(m, "b", ctx, False)
+    return "window_end", d, {"uncertain": unc}
+
+
+def _h_until(m, ctx):
+    d, unc = _resolve_end(m, "b", ctx, False)
+    left = _left(ctx, m.start(), 8)
+    cues = _lex()["window_end_cues"]
+    if left.endswith("截"):
+        return None  # 截至…: a status date, not a limit
+    if left.endswith("有效期") or "有效期" in left:
+        return "validity", d, {"uncertain": unc}
+    kind = "window_end" if any(c in left for c in cues) else "due"
+    return kind, d, {"uncertain": unc}
+
+
+def _h_before(m, ctx):
+    d, unc = _resolve_end(m, "b", ctx, True)
+    return "due", d, {"uncertain": unc}
+
+
+def _h_plan(m, ctx):
+    y = _lex()["five_year_plans"].get(m.group("plan"))
+    if not y:
+        return None
+    return ("due" if m.group("when") == "末" else "window_end"), date(y, 12, 31), {}
+
+
+def _h_relative(m, ctx):
+    lex = _lex()
+    if _left(ctx, m.start(), 2).endswith(tuple(lex["relative_not_before"])):
+        return None
+    n = cn_int(m.group("n")) if m.group("n") != "半" else 0.5
+    if n is None:
+        return None
+    unit = lex["relative_units"][m.group("u")]
+    anchor = None
+    cs = max(ctx.s.rfind(c, ctx.start, m.start()) for c in "。;；\n") + 1
+    clause = ctx.s[cs:m.start()]
+    if "之日起" in clause or "起" in clause[-4:]:
+        for word, a in lex["anchors"].items():
+            if word in clause:
+                anchor = a
+                break
+    a = ctx.s.rfind("自", cs, m.start())
+    extra = {"relative_value": float(n), "relative_unit": unit, "anchor": anchor}
+    if anchor and a >= 0 and m.start() - a <= 20:
+        extra["_a"] = a  # the text runs from 自收到之日起
+    return "due", None, extra
+
+
+def _h_validity(m, ctx):
+    n = cn_int(m.group("n"))
+    if n is None:
+        return None
+    d = None
+    if ctx.issue:
+        if m.group("u") == "年":
+            d = _add_years(ctx.issue, n)
+        else:
+            mm = ctx.issue.month - 1 + n
+            y, mo = ctx.issue.year + mm // 12, mm % 12 + 1
+            d = date(y, mo, min(ctx.issue.day, calendar.monthrange(y, mo)[1]))
+    return "validity", d, {"relative_value": float(n), "relative_unit": "year" if m.group("u") == "年" else "month",
+                           "anchor": "issue", "uncertain": d is None}
+
+
+def _h_year_end(m, ctx):
+    left = _left(ctx, m.start(), 1)
+    if not m.group("y") and (left.isdigit() or left in "一二三四五六七八九十两半近每去上"):
+        return None  # 3年内 is relative; 每年 / 去年底 are not this year
+    if m.group("y"):
+        y, unc = cn_int(m.group("y")), False
+    else:
+        y, unc = ctx.year(m.start()) if m.group("rel") != "明" else (None, False)
+        if m.group("rel") == "明":
+            y, unc = (ctx.issue.year + 1, False) if ctx.issue else (None, True)
+            if y is None:
+                y0, unc = ctx.year(m.start())
+                y = y0 + 1 if y0 else None
+    if y is None:
+        return "due", None, {"uncertain": True}
+    return "due", date(y, 12, 31), {"uncertain": unc}
+
+
+def _h_quarter(m, ctx):
+    if _left(ctx, m.start(), 1) in ("每", "本", "各"):
+        return None
+    q = {"一": 1, "二": 2, "三": 3, "四": 4}.get(m.group("q")) or int(m.group("q"))
+    y, unc = (cn_int(m.group("y")), False) if m.group("y") else ctx.year(m.start())
+    return "due", (_last_day(y, q * 3) if y else None), {"uncertain": unc or y is None}
+
+
+def _h_half(m, ctx):
+    if _left(ctx, m.start(), 1) in ("每", "本"):
+        return None
+    y, unc = (cn_int(m.group("y")), False) if m.group("y") else ctx.year(m.start())
+    mo = 6 if m.group("h") == "上半年" else 12
+    return "due", (_last_day(y, mo) if y else None), {"uncertain": unc or y is None}
+
+
+def _h_end_of(m, ctx):
+    g = m.groupdict()
+    if not g.get("be"):
+        return None  # a plain date (2016年6月21日) is no deadline by itself
+    d, unc = _resolve_end(m, "b", ctx, False)
+    return "due", d, {"uncertain": unc}
+
+
+def _year_ok_after(ctx: _Ctx, b: int) -> bool:
+    after = ctx.s[b:b + 4]
+    return not after.startswith(tuple(_lex()["bare_year_not_after"]))
+
+
+def _h_year_to(m, ctx):
+    if not _year_ok_after(ctx, m.end()):
+        return None
+    left = _left(ctx, m.start(), 4)
+    kind = "window_end" if any(left.endswith(c) for c in ("延长", "延期", "延续")) else "due"
+    return kind, date(int(m.group("y")) if m.group("y").isdigit() else cn_int(m.group("y")), 12, 31), {}
+
+
+def _h_bare_year(m, ctx):
+    lex = _lex()
+    if not _year_ok_after(ctx, m.end()):
+        return None
+    left = _left(ctx, m.start(), 6)
+    if left.endswith(tuple(lex["bare_year_not_before"])):
+        return None
+    at_start = not left or left[-1] in _CLAUSE_START or re.search(r"(?:^|\n)\s*\d{1,3}[.、]$", left)
+    if not at_start and not left.endswith(tuple(lex["bare_year_before"])):
+        return None
+    return "due", date(int(m.group("y")), 12, 31), {}
+
+
+def _h_recurring(m, ctx):
+    lex = _lex()
+    ce = min([k for k in (ctx.s.find(c, m.end(), ctx.end) for c in ",，;；。\n") if k >= 0] or [ctx.end])
+    rest = ctx.s[m.end():ce]
+    if not any(v in rest[:12] for v in lex["recurring_verbs"]):
+        return None
+    return "recurring", None, {"recurring": lex["recurring"][m.group(0)]}
+
+
+_HANDLERS: dict[str, Callable] = {
+    "window": _h_window, "until": _h_until, "before": _h_before, "plan": _h_plan, "relative": _h_relative,
+    "validity": _h_validity, "year_end": _h_year_end, "quarter": _h_quarter, "half": _h_half,
+    "end_of": _h_end_of, "year_to": _h_year_to, "bare_year": _h_bare_year, "recurring": _h_recurring,
+}

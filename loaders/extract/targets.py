@@ -1,0 +1,378 @@
+"""Quantitative targets: 住房公积金使用率保持在80%以上 → (住房公积金使用率, >=, 80, %).
+
+A target is a number with a unit inside one clause (text between , ; 。 : and line
+breaks, not counting those inside parentheses). Around the number we read:
+
+* the comparator, from a cue right after the unit (以上, 以内, 左右) or else the
+  nearest cue before it in the clause (不低于, 超过, 控制在 …); post cues win;
+* the metric, the noun phrase before the number (or, for counts such as
+  100个示范中心, the counted noun after it);
+* the year, from the nearest 到2020年 / 2017年 / “十三五” earlier in the same
+  paragraph, else ``default_year``;
+* the kind: ``policy_parameter`` for subsidies, tax rates and thresholds.
+
+Numbers that are not targets are dropped: years and dates, 第X, numbers inside
+《》 “” () 〔〕 (titles, slogans, notes), document counts (5个专项工作方案),
+thresholds that only qualify another target (面积为90平方米及以下的), deadlines
+(30个工作日内) and the "from" value of 由6%降至5%. Ranges (0.15%—0.2%,
+260-300万人次) give two targets (>= lower, <= upper); 各1个 after a list gives one
+target per listed item. All word lists live in ``data/lexicon/targets.json``.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from functools import lru_cache
+from typing import Optional
+
+from loaders.extract.lexicon import lexicon
+from loaders.extract.numerals import cn_int
+from loaders.text.normalize import NormText
+from policykg.model import Target
+
+_CLAUSE_END = set(",;。:!?，；：！？\n")
+# 《》 “” ‘’ () （） 〔〕 【】 [] regions, one level, bounded so that an unbalanced
+# bracket cannot swallow the rest of a document
+_PROTECTED = re.compile(
+    r"《[^《》\n]{0,100}》|“[^“”\n]{0,30}”|‘[^‘’\n]{0,30}’|\([^()\n]{0,80}\)|（[^（）\n]{0,80}）"
+    r"|〔[^〔〕\n]{0,20}〕|【[^【】\n]{0,40}】|\[[^\[\]\n]{0,20}\]|<[^<>\n]{0,80}>")
+_PAREN = re.compile(r"\([^()\n]{0,200}\)|（[^（）\n]{0,200}）")
+_NUM = re.compile(
+    r"百分之(?P<pct>\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百点]+)"
+    r"|(?P<ar>\d+(?:\.\d+)?)"
+    r"|(?P<cn>[零〇一二两三四五六七八九十百千]+(?:点[零〇一二三四五六七八九]+)?)")
+_YEAR_MENTION = re.compile(
+    r"(?P<y>(?:19|20)\d{2})年(?![0-9一二三四五六七八九十]{1,2}月|度|以来|—|-|~)"
+    r"|[“\"]?(?P<plan>十[一二三四五六]五)[”\"]?(?:期间|时期|末|规划期)")
+_YEAR_CONTEXT_FIELD = re.compile(r"^(?:到|至)?(?:19|20)\d{2}年(?:底|末)?[,，]?|^[“\"]?十[一二三四五六]五[”\"]?(?:期间|时期|末)[,，]?")
+
+
+@lru_cache(maxsize=1)
+def _lex() -> dict:
+    return lexicon("targets")
+
+
+@lru_cache(maxsize=1)
+def _rx() -> dict:
+    """Compiled patterns built from the lexicon (once per process)."""
+    lex = _lex()
+    cmp_ = lex["comparators"]
+
+    def alt(words) -> str:
+        return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+    return {
+        "unit": re.compile(rf"(?P<mag>{alt(lex['magnitudes'])})?(?P<unit>{alt(lex['units'] + lex['blocked_units'])})"),
+        "mag_people": re.compile(rf"(?P<mag>{alt(lex['magnitudes'])})[^,，。;；、\d]{{0,6}}?(?:{alt(lex['people_nouns'])})"),
+        "pre": re.compile(alt(list(cmp_["pre"]) + cmp_["false_friends"])),
+        "post": re.compile(alt(cmp_["post"])),
+        "range": re.compile(rf"\s*(?:{alt(lex['range_dashes'])})\s*(?=\d)"),
+        "per": re.compile(rf"每(?P<per>{alt(lex['per_units'])})[^,，。;；\d]{{0,8}}$"),
+        "doc_noun": re.compile(rf"^[^,，。;；:：\d]{{0,8}}?(?:{alt(lex['document_nouns'])})"),
+        "to_value": re.compile(alt(lex["to_value_cues"])),
+        "strip": re.compile(rf"^(?:{alt(lex['strip_metric_prefix'])})+"),
+    }
+
+
+def _cn_value(s: str) -> Optional[float]:
+    if "点" in s:
+        try:
+            import cn2an  # slow to import: only for the rare Chinese decimal
+
+            return float(cn2an.cn2an(s, "smart"))
+        except Exception:
+            return None
+    # 一两项 / 三五年 are vague ranges, not numbers; 二○一六 is a year
+    if len(s) > 1 and not any(c in s for c in "十百千"):
+        return None
+    v = cn_int(s)
+    return float(v) if v is not None else None
+
+
+class _Scan:
+    """Per-call view of ``norm`` restricted to [start, end): clause and bracket lookups."""
+
+    def __init__(self, norm: NormText, start: int, end: int):
+        self.s = norm.match  # Simplified copy, same length as norm.text
+        self.start, self.end = start, end
+        win = self.s[start:end]
+        self.protected = [(m.start() + start, m.end() + start) for m in _PROTECTED.finditer(win)]
+        self.prot_starts = [a for a, _ in self.protected]
+        parens = [(m.start() + start, m.end() + start) for m in _PAREN.finditer(win)]
+        inside = bytearray(end - start)
+        for a, b in parens:
+            inside[a - start + 1:b - start - 1] = b"\x01" * (b - a - 2)
+        self.bounds = [i + start for i, c in enumerate(win) if c in _CLAUSE_END and not inside[i]]
+        self.years = []  # (position, year) of year mentions outside titles/notes
+        lex = _lex()
+        for m in _YEAR_MENTION.finditer(win):
+            p = m.start() + start
+            if self.in_protected(p) or (m.group("y") and self.s[max(start, p - 2):p].endswith(tuple(lex["base_year_cues"]))):
+                continue
+            y = int(m.group("y")) if m.group("y") else lex["five_year_plans"].get(m.group("plan"))
+            if y:
+                self.years.append((p, y))
+        self.year_pos = [p for p, _ in self.years]
+
+    def in_protected(self, p: int) -> bool:
+        """True when p lies strictly between a bracket pair (regions do not overlap)."""
+        k = bisect.bisect_left(self.prot_starts, p) - 1
+        return k >= 0 and p < self.protected[k][1] - 1
+
+    def clause(self, p: int) -> tuple[int, int]:
+        k = bisect.bisect_right(self.bounds, p - 1)
+        a = self.bounds[k - 1] + 1 if k > 0 else self.start
+        b = self.bounds[k] if k < len(self.bounds) else self.end
+        return a, b
+
+    def line_start(self, p: int) -> int:
+        return max(self.start, self.s.rfind("\n", 0, p) + 1)
+
+    def year_before(self, p: int) -> Optional[int]:
+        k = bisect.bisect_left(self.year_pos, p) - 1
+        if k >= 0 and self.years[k][0] >= self.line_start(p):
+            return self.years[k][1]
+        return None
+
+
+def extract_targets(norm: NormText, start: int, end: int, *, doc_id: str, task_id: str | None,
+                    default_year: int | None, id_prefix: str) -> list[Target]:
+    start, end = max(0, start), min(len(norm.text), end)
+    if end <= start:
+        return []
+    sc = _Scan(norm, start, end)
+    found: list[dict] = []
+    pos = start
+    s = sc.s
+    while True:
+        m = _NUM.search(s, pos, end)
+        if not m:
+            break
+        pos = m.end()
+        got = _read_number(sc, m)
+        if got is None:
+            continue
+        found.extend(got)
+        pos = max(pos, got[-1]["next"])
+    out: list[Target] = []
+    last_metric: dict[tuple[int, int], str] = {}
+    for i, f in enumerate(found):
+        out.extend(_to_targets(norm, sc, f, found, i, last_metric, doc_id, task_id, default_year))
+    sep = "" if not id_prefix or not id_prefix[-1].isdigit() else "."
+    return [_with_id(t, f"{id_prefix}{sep}{k + 1}") for k, t in enumerate(out)]
+
+
+def _with_id(t: Target, tid: str) -> Target:
+    from dataclasses import replace
+
+    return replace(t, id=tid)
+
+
+def _read_unit(sc: _Scan, p: int, chinese: bool) -> Optional[tuple[str, int]]:
+    """(unit, end) of the unit written at p, or None when what follows is no target unit."""
+    lex, rx, s = _lex(), _rx(), sc.s
+    between = lex["comparators"]["between"]
+    if p < sc.end and s[p] in between and not chinese:
+        p += 1
+    u = rx["unit"].match(s, p, sc.end)
+    if u is None:
+        mp = None if chinese else rx["mag_people"].match(s, p, sc.end)
+        return (mp.group("mag") + "人", p + 1) if mp else None
+    unit, u_end = u.group("unit"), u.end()
+    if unit == "个":  # 6个学分, 72个学时: 个 is only the classifier of the real unit
+        u2 = rx["unit"].match(s, u_end, sc.end)
+        if u2 and not u2.group("mag") and u2.group("unit") not in ("个", "人"):
+            unit, u_end = u2.group("unit"), u2.end()
+    if unit in lex["blocked_units"]:
+        return None
+    after = s[u_end:u_end + 6]
+    if any(after.startswith(b) for b in lex["unit_blockers"].get(unit, ())):
+        return None
+    if chinese and (u.group("mag") or unit not in lex["cn_numeral_units"]):
+        return None
+    return (u.group("mag") or "") + unit, u_end
+
+
+def _read_number(sc: _Scan, m: re.Match) -> Optional[list[dict]]:
+    """The target candidate(s) starting at number match ``m``: one, or two for a range."""
+    s, lex = sc.s, _lex()
+    a = m.start()
+    if sc.in_protected(a):
+        return None
+    left = s[a - 1] if a > sc.start else ""
+    if left == "第" or (left.isascii() and left.isalnum()) or left == ".":
+        return None
+    if m.group("pct") is not None:
+        raw = m.group("pct")
+        v = float(raw) if raw[0].isdigit() else _cn_value(raw)
+        return None if v is None else [_cand(sc, a, m.end(), v, "%", m.end(), chinese=False)]
+    chinese = m.group("cn") is not None
+    raw = m.group("cn") or m.group("ar")
+    if chinese:
+        if raw == "一" and (left in lex["cn_one_bad_left"]
+                            or not s.startswith(tuple(lex["cn_one_units"]), m.end())):
+            return None
+        v = _cn_value(raw)
+    else:
+        nxt = s[m.end()] if m.end() < len(s) else ""
+        if nxt.isascii() and nxt.isalpha():
+            return None  # 3D, 5G: names, not quantities
+        v = float(raw)
+    if v is None:
+        return None
+    unit = _read_unit(sc, m.end(), chinese)
+    rng = _rx()["range"].match(s, unit[1] if unit else m.end(), sc.end)
+    if rng and not chinese:
+        m2 = _NUM.match(s, rng.end(), sc.end)
+        if m2 and m2.group("ar"):
+            unit2 = _read_unit(sc, m2.end(), False)
+            if unit2 and (unit is None or unit[0] == unit2[0]) and not _is_year(float(m2.group("ar")), unit2[0]):
+                lo = _cand(sc, a, m2.end(), v, unit2[0], unit2[1], chinese=False, forced=">=")
+                hi = _cand(sc, m2.start(), m2.end(), float(m2.group("ar")), unit2[0], unit2[1], chinese=False, forced="<=")
+                if lo is None or hi is None:
+                    return None
+                lo["start"] = a
+                return [lo, hi]
+    if unit is None or _is_year(v, unit[0]):
+        return None
+    c = _cand(sc, a, m.end(), v, unit[0], unit[1], chinese=chinese)
+    return None if c is None else [c]
+
+
+def _is_year(v: float, unit: str) -> bool:
+    return unit == "年" and v >= 1000
+
+
+def _cand(sc: _Scan, a: int, num_end: int, v: float, unit: str, u_end: int, *, chinese: bool,
+          forced: Optional[str] = None) -> Optional[dict]:
+    """Comparator, exclusions and unit refinements for one number at [a, u_end)."""
+    s, lex, rx = sc.s, _lex(), _rx()
+    cmp_ = lex["comparators"]
+    ca, cb = sc.clause(a)
+    after = s[u_end:cb]
+    # a count of documents or plan items (5个专项工作方案) is not a target
+    if unit not in ("%",) and rx["doc_noun"].match(after):
+        return None
+    before = s[ca:a]
+    # a time span followed by 内 is a deadline (30天内), 有效期5年 a validity
+    if unit in lex["time_units"] and (after.startswith(("内", "以内", "之内")) or before.endswith("有效期")):
+        return None
+    if before.endswith(tuple(lex["from_value_cues"])) and rx["to_value"].match(after):
+        return None  # 由6%降至5%: only the new value is the target
+    post = rx["post"].match(s, u_end, cb)
+    comparator, cue_pos = "=", None
+    if post:
+        comparator = cmp_["post"][post.group(0)]
+    pre_cue = None
+    for c in rx["pre"].finditer(before):
+        pre_cue = c
+    if pre_cue is not None and pre_cue.group(0) in cmp_["pre"]:
+        cue_pos = ca + pre_cue.start()
+        if not post:
+            comparator = cmp_["pre"][pre_cue.group(0)]
+    imm = before[-2:] if before[-2:] in cmp_["immediate"] else before[-1:]
+    if imm in cmp_["immediate"] and not before.endswith(tuple(cmp_["false_friends"])):
+        cue_pos = a - len(imm)
+        if not post:
+            comparator = cmp_["immediate"][imm]
+    if s[num_end:num_end + 1] in cmp_["between"] and not post:
+        comparator = cmp_["between"][s[num_end]]
+    end_cmp = post.end() if post else u_end
+    # a threshold that only qualifies a noun (面积为90平方米及以下的，…; 不足2年的住房)
+    if not forced and _is_condition(s, end_cmp, cb, post is not None or (
+            pre_cue is not None and pre_cue.group(0) in lex["condition_pre_cues"])):
+        return None
+    # 每平方米200元 → 元/平方米; 每小时35蒸吨 → 蒸吨/小时
+    per = rx["per"].search(before)
+    if per and unit not in ("%",) and not unit.startswith(("个", "次")):
+        unit = f"{unit}/{per.group('per')}"
+    return {"start": a, "num_end": num_end, "end": end_cmp, "next": end_cmp, "value": v, "unit": unit,
+            "comparator": forced or comparator, "cue_pos": cue_pos, "clause": (ca, cb)}
+
+
+_LIST_TAIL = re.compile(r"(?:、\d+(?:\.\d+)?[^、,，;；。\d]{0,4}?)+?(?=以上|以下|及以上|及以下)")
+_NOTE = re.compile(r"\([^()]{0,12}\)|（[^（）]{0,12}）")
+
+
+def _is_condition(s: str, p: int, cb: int, thresholdish: bool) -> bool:
+    """True when the quantity at ..p only qualifies a noun: 面积为90平方米及以下的，… / 1亿元、5亿元以上的项目."""
+    lex, rx = _lex(), _rx()
+    if not thresholdish:
+        tail = _LIST_TAIL.match(s, p, cb)  # first member of a list whose last carries 以上/以下
+        if not tail:
+            return False
+        post = rx["post"].match(s, tail.end(), cb)
+        if not post:
+            return False
+        p = post.end()
+    note = _NOTE.match(s, p, cb)  # 2年以上(含2年)的
+    if note:
+        p = note.end()
+    if not s.startswith(tuple(lex["condition_follow"]), p):
+        return False
+    nxt = s[p + 1:p + 4]
+    return not (nxt.startswith(tuple(lex["condition_modal_after"]))
+                and not nxt.startswith(tuple(lex["condition_modal_false"])))
+
+
+def _to_targets(norm: NormText, sc: _Scan, f: dict, found: list[dict], i: int, last_metric: dict,
+                doc_id: str, task_id: Optional[str], default_year: Optional[int]) -> list[Target]:
+    lex, s, text = _lex(), sc.s, norm.text
+    ca, cb = f["clause"]
+    while ca < cb and text[ca].isspace():
+        ca += 1
+    while cb > ca and text[cb - 1].isspace():
+        cb -= 1
+    prev_end = max([g["end"] for g in found[:i] if g["clause"] == f["clause"]] or [ca])
+    m_end = f["cue_pos"] if f["cue_pos"] is not None and f["cue_pos"] >= prev_end else f["start"]
+    metric = _clean_metric(text[prev_end:m_end])
+    nxt_start = min([g["start"] for g in found[i + 1:] if g["clause"] == f["clause"]] or [cb])
+    after = _clean_metric(text[f["end"]:nxt_start].lstrip("的"))
+    if (not metric or f["unit"] in lex["cn_numeral_units"]) and after and not after.startswith(("以上", "以下", "左右")):
+        metric = after if not metric or len(metric) < 2 or f["unit"] not in ("%",) else metric
+    if not metric:
+        metric = last_metric.get(f["clause"], "") or _clean_metric(text[ca:cb])
+    last_metric[f["clause"]] = metric
+    year = sc.year_before(f["start"]) or default_year
+    clause_text = re.sub(r"\s+", "", text[ca:cb])
+    kind = _kind(s[ca:cb], year)
+    span = norm.span(ca, cb)
+    items = _distributive_items(text, s, ca, f)
+    metrics = items if items else [metric]
+    return [Target(id="", doc_id=doc_id, text=clause_text, metric=mt, comparator=f["comparator"], value=f["value"],
+                   unit=f["unit"], span=span, year=year, task_id=task_id, kind=kind) for mt in metrics]
+
+
+def _clean_metric(t: str) -> str:
+    t = re.sub(r"\s+", "", t)
+    t = _YEAR_CONTEXT_FIELD.sub("", t)
+    t = t.lstrip("、，,和及与:：;；")
+    t = _rx()["strip"].sub("", t)
+    t = re.sub(r"(?:的|为|在|了|按|是|达|:|：|、)+$", "", t)
+    return t.strip("“”\"")
+
+
+def _kind(clause: str, year: Optional[int]) -> str:
+    k = _lex()["kind"]
+    if any(w in clause for w in k["strong"]):
+        return "policy_parameter"
+    if year is None and any(w in clause for w in k["weak"]):
+        return "policy_parameter"
+    return "goal"
+
+
+def _distributive_items(text: str, s: str, ca: int, f: dict) -> list[str]:
+    """A、B、C各1个 → one metric per listed item (only when a single value follows)."""
+    a = f["start"]
+    if s[a - 1:a] != "各":
+        m = re.search(r"(?<![人平年日月])均", s[ca:a])
+        if not m:
+            return []
+        cut = ca + m.start()
+    else:
+        cut = a - 1
+    if _NUM.search(s, cut + 1, a) and s[a - 1:a] != "各":
+        return []
+    items = [_clean_metric(x) for x in re.split(r"[、和及与]", text[ca:cut])]
+    items = [x for x in items if x]
+    return items if len(items) > 1 else []

@@ -1,0 +1,428 @@
+"""GraphRows → Neo4j: constraints, batched ``UNWIND`` MERGEs, one transaction per source file.
+
+Shape of the graph
+------------------
+Every node carries two labels, its own (``Task``, ``Agency``, …) and ``Entity``;
+``Entity.id`` is unique, so an edge finds both ends with one index seek without
+knowing their labels (an :class:`~loaders.graph_rows.Edge` only holds ids).
+Nodes owned by a source file carry ``sourceId``; shared nodes (agencies, cited
+documents, sectors, jurisdictions) do not. Every relationship carries the
+``sourceId`` of the file that stated it and an ``edgeKey`` (source + span start)
+that it is MERGEd on, so two mentions of the same agency in one task stay two
+relationships, while re-loading the same rows creates nothing new.
+
+Reloads
+-------
+:meth:`Neo4jWriter.write` first MERGEs the shared nodes (idempotent, never
+deleted by a reload), then, for each replaced source, runs ONE managed write
+transaction (``session.execute_write``, retried by the driver on transient
+errors) that deletes the nodes and relationships owned by that source and
+writes its new rows. A load killed half-way therefore leaves each source either
+as it was or fully replaced, and re-running it ends with the same graph.
+
+Labels and relationship types cannot be Cypher parameters, so every statement
+is picked from a table keyed by a whitelisted name (:data:`NODE_LABELS`,
+:data:`REL_TYPES`); nothing from the data is ever formatted into query text.
+"""
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Iterator, Optional
+
+from loaders.graph_rows import Edge, GraphRows, Node
+from policykg.errors import BackendError, TransientBackendError
+
+NODE_LABELS: tuple[str, ...] = (
+    "Document", "Provision", "Task", "Agency", "Target", "Deadline", "CitedDocument", "Sector", "Jurisdiction",
+)
+#: Labels whose nodes are shared between sources: MERGEd, never deleted by a reload.
+SHARED_LABELS: frozenset[str] = frozenset({"Agency", "CitedDocument", "Sector", "Jurisdiction"})
+REL_TYPES: tuple[str, ...] = (
+    "PART_OF", "IN_DOCUMENT", "LEADS", "SHARES", "CITES", "HAS_TARGET", "DUE", "IN_SECTOR",
+    "IN_JURISDICTION", "MENTIONED_IN", "SAME_AS", "SUCCEEDED_BY",
+)
+ENTITY = "Entity"
+BATCH_SIZE = 1000
+
+
+# ----------------------------------------------------------------------------
+# Cypher text, one statement per whitelisted label / type (built once, at import)
+
+def _owned_node_query(label: str) -> str:
+    # SET n = row.props: a re-extracted node loses properties that are gone now.
+    return (f"UNWIND $rows AS row MERGE (n:{ENTITY} {{id: row.id}}) "
+            f"SET n = row.props, n:{label} RETURN count(n) AS written")
+
+
+def _shared_node_query(label: str) -> str:
+    # SET n += row.props (nulls already dropped): one source never erases what another one knew.
+    return (f"UNWIND $rows AS row MERGE (n:{ENTITY} {{id: row.id}}) "
+            f"SET n += row.props, n:{label} RETURN count(n) AS written")
+
+
+def _edge_query(rel_type: str) -> str:
+    return (f"UNWIND $rows AS row "
+            f"MATCH (a:{ENTITY} {{id: row.src}}) MATCH (b:{ENTITY} {{id: row.dst}}) "
+            f"MERGE (a)-[r:{rel_type} {{edgeKey: row.edgeKey}}]->(b) "
+            f"SET r = row.props RETURN count(r) AS written")
+
+
+QUERIES: dict[str, str] = {}
+for _label in NODE_LABELS:
+    QUERIES[f"node:{_label}"] = _owned_node_query(_label)
+    QUERIES[f"shared:{_label}"] = _shared_node_query(_label)
+for _type in REL_TYPES:
+    QUERIES[f"edge:{_type}"] = _edge_query(_type)
+
+DELETE_OWNED_NODES = f"MATCH (n:{ENTITY} {{sourceId: $source}}) DETACH DELETE n RETURN count(*) AS deleted"
+DELETE_OWNED_RELS = {t: f"MATCH ()-[r:{t} {{sourceId: $source}}]->() DELETE r RETURN count(*) AS deleted"
+                     for t in REL_TYPES}
+
+
+def schema_statements() -> list[str]:
+    """Constraints and indexes, all ``IF NOT EXISTS`` (safe to run on every load)."""
+    out = [f"CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:{ENTITY}) REQUIRE n.id IS UNIQUE",
+           f"CREATE INDEX entity_source IF NOT EXISTS FOR (n:{ENTITY}) ON (n.sourceId)"]
+    for label in NODE_LABELS:
+        out.append(f"CREATE CONSTRAINT {label.lower()}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE")
+    out += [
+        "CREATE INDEX document_doc_number IF NOT EXISTS FOR (n:Document) ON (n.docNumber)",
+        "CREATE INDEX document_match_key IF NOT EXISTS FOR (n:Document) ON (n.matchKey)",
+        "CREATE TEXT INDEX task_match_text IF NOT EXISTS FOR (n:Task) ON (n.matchText)",
+        "CREATE INDEX cited_match_key IF NOT EXISTS FOR (n:CitedDocument) ON (n.matchKey)",
+        "CREATE TEXT INDEX cited_match_key_text IF NOT EXISTS FOR (n:CitedDocument) ON (n.matchKey)",
+        "CREATE INDEX agency_match_key IF NOT EXISTS FOR (n:Agency) ON (n.matchKey)",
+        "CREATE INDEX deadline_date IF NOT EXISTS FOR (n:Deadline) ON (n.date)",
+        "CREATE FULLTEXT INDEX task_fulltext IF NOT EXISTS FOR (n:Task) ON EACH [n.title, n.text] "
+        "OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}",
+        "CREATE FULLTEXT INDEX agency_fulltext IF NOT EXISTS FOR (n:Agency) ON EACH [n.name, n.canonical] "
+        "OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}",
+    ]
+    # a reload deletes a source's relationships by type; these make that an index seek
+    for t in REL_TYPES:
+        out.append(f"CREATE INDEX rel_{t.lower()}_source IF NOT EXISTS FOR ()-[r:{t}]-() ON (r.sourceId)")
+    return out
+
+
+# ----------------------------------------------------------------------------
+# pure row shaping (no driver): tested in tests/unit/test_neo4j_rows.py
+
+def _clean(props: dict[str, Any]) -> dict[str, Any]:
+    """Neo4j stores no nulls and no maps; drop the former, refuse the latter."""
+    out: dict[str, Any] = {}
+    for k, v in props.items():
+        if v is None:
+            continue
+        if isinstance(v, dict):
+            raise BackendError(f"property {k!r} is a map; Neo4j properties cannot hold maps")
+        if isinstance(v, tuple):
+            v = list(v)
+        out[k] = v
+    return out
+
+
+def edge_key(e: Edge) -> str:
+    """What tells two relationships of one type between the same nodes apart."""
+    start = e.props.get("start")
+    return f"{e.source_id or ''}|{'' if start is None else start}"
+
+
+def node_row(n: Node) -> tuple[str, dict[str, Any]]:
+    """(batch name, row) for one node; the name is a key of :data:`QUERIES`."""
+    if n.label not in NODE_LABELS:
+        raise BackendError(f"node {n.id!r} has label {n.label!r}, which is not one of {', '.join(NODE_LABELS)}")
+    props = _clean(n.props)
+    if n.source_id is None:
+        return f"shared:{n.label}", {"id": n.id, "props": props}
+    props["id"] = n.id
+    props["sourceId"] = n.source_id
+    return f"node:{n.label}", {"id": n.id, "props": props}
+
+
+def edge_row(e: Edge) -> tuple[str, dict[str, Any]]:
+    if e.type not in REL_TYPES:
+        raise BackendError(f"edge {e.src!r}-[{e.type}]->{e.dst!r}: type {e.type!r} is not one of {', '.join(REL_TYPES)}")
+    key = edge_key(e)
+    props = _clean(e.props)
+    props["edgeKey"] = key
+    if e.source_id is not None:
+        props["sourceId"] = e.source_id
+    return f"edge:{e.type}", {"src": e.src, "dst": e.dst, "edgeKey": key, "props": props}
+
+
+def _chunks(items: list[dict], size: int) -> Iterator[list[dict]]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def shape_batches(rows: GraphRows, batch_size: int = BATCH_SIZE) -> list[tuple[str, list[dict]]]:
+    """Rows → ``[(query name, [row, …]), …]``: shared nodes, owned nodes, then edges.
+
+    Nodes are deduplicated by id (the last one wins, as a MERGE would) and edges by
+    (type, src, dst, edgeKey), so the repeated ``IN_SECTOR`` edges that
+    ``rows_for`` emits for every mention of an agency become one row. The order is
+    deterministic: labels and types in whitelist order, rows in input order.
+    """
+    if batch_size < 1:
+        raise ValueError("batch_size must be >= 1")
+    groups: dict[str, dict[Any, dict]] = {}
+    for n in rows.nodes:
+        name, row = node_row(n)
+        groups.setdefault(name, {})[n.id] = row
+    for e in rows.edges:
+        name, row = edge_row(e)
+        groups.setdefault(name, {})[(e.src, e.dst, row["edgeKey"])] = row
+    order = ([f"shared:{lb}" for lb in NODE_LABELS] + [f"node:{lb}" for lb in NODE_LABELS]
+             + [f"edge:{t}" for t in REL_TYPES])
+    out: list[tuple[str, list[dict]]] = []
+    for name in order:
+        if name in groups:
+            out.extend((name, chunk) for chunk in _chunks(list(groups[name].values()), batch_size))
+    return out
+
+
+def split_by_source(rows: GraphRows) -> tuple[GraphRows, dict[str, GraphRows]]:
+    """(shared nodes, {source id: owned nodes + that source's edges}); edges without a source go with the shared."""
+    shared = GraphRows()
+    per: dict[str, GraphRows] = {}
+    for n in rows.nodes:
+        if n.source_id is None:
+            shared.nodes.append(n)
+        else:
+            per.setdefault(n.source_id, GraphRows()).nodes.append(n)
+    for e in rows.edges:
+        if e.source_id is None:
+            shared.edges.append(e)
+        else:
+            per.setdefault(e.source_id, GraphRows()).edges.append(e)
+    return shared, per
+
+
+# ----------------------------------------------------------------------------
+# the writer
+
+@dataclass
+class WriteResult:
+    nodes: int = 0
+    relationships: int = 0
+    #: edges whose end node is not in the graph (e.g. SAME_AS to a document of a file not loaded)
+    dropped_edges: int = 0
+    deleted_nodes: int = 0
+    deleted_relationships: int = 0
+    statements: int = 0
+    seconds: float = 0.0
+    by_batch: Counter = field(default_factory=Counter)
+
+
+def translate_error(exc: Exception, what: str, uri: str) -> BackendError:
+    """Driver exception → policykg error (messages carry no credentials)."""
+    from neo4j import exceptions as nx
+
+    if isinstance(exc, BackendError):
+        return exc
+    if isinstance(exc, nx.AuthError):
+        return BackendError(f"{what}: Neo4j at {uri} refused the credentials ({exc.code}); "
+                            "set NEO4J_USER / NEO4J_PASSWORD to the server's")
+    if isinstance(exc, (nx.ServiceUnavailable, nx.SessionExpired, nx.TransientError, nx.IncompleteCommit,
+                        nx.ConnectionAcquisitionTimeoutError)):
+        return TransientBackendError(f"{what}: Neo4j at {uri} is unreachable or busy ({type(exc).__name__}: {exc}); "
+                                     "is it running? `python -m policykg.services neo4j start`")
+    if isinstance(exc, nx.Neo4jError):
+        return BackendError(f"{what}: Neo4j refused the statement ({exc.code}): {exc.message}")
+    if isinstance(exc, (nx.DriverError, OSError)):
+        return BackendError(f"{what}: Neo4j driver error talking to {uri} ({type(exc).__name__}: {exc})")
+    return BackendError(f"{what}: {type(exc).__name__}: {exc}")
+
+
+class Neo4jWriter:
+    """Writes :class:`GraphRows` to one Neo4j database.
+
+    ``Neo4jWriter(driver, database="neo4j")`` uses a driver you own;
+    :meth:`from_settings` builds (and owns) one from :func:`policykg.config.neo4j_settings`.
+    """
+
+    def __init__(self, driver: Any = None, database: Optional[str] = None, *, settings: Any = None,
+                 batch_size: int = BATCH_SIZE) -> None:
+        from neo4j import GraphDatabase
+
+        self._owns_driver = False
+        if driver is None:
+            if settings is None:
+                from policykg.config import neo4j_settings
+
+                settings = neo4j_settings()
+            try:
+                driver = GraphDatabase.driver(settings.uri, auth=(settings.user, settings.password))
+            except Exception as exc:  # bad URI scheme etc.
+                raise translate_error(exc, "creating the Neo4j driver", settings.uri) from None
+            self._owns_driver = True
+            database = database or settings.database
+        self.driver = driver
+        self.database = database or "neo4j"
+        self.batch_size = batch_size
+        # only for messages (never the credentials)
+        self.uri = settings.uri if settings is not None else "the Neo4j server"
+
+    @classmethod
+    def from_settings(cls, settings: Any = None, batch_size: int = BATCH_SIZE) -> "Neo4jWriter":
+        from policykg.config import neo4j_settings
+
+        return cls(settings=settings or neo4j_settings(), batch_size=batch_size)
+
+    def close(self) -> None:
+        if self._owns_driver:
+            self.driver.close()
+
+    def __enter__(self) -> "Neo4jWriter":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- plumbing -----------------------------------------------------------
+
+    def _run(self, what: str, query: str, params: Optional[dict] = None):
+        try:
+            return self.driver.execute_query(query, params or {}, database_=self.database)
+        except Exception as exc:
+            raise translate_error(exc, what, self.uri) from exc
+
+    def _session(self):
+        return self.driver.session(database=self.database)
+
+    def verify(self) -> None:
+        """One round trip; raises TransientBackendError when the server is not reachable."""
+        try:
+            self.driver.verify_connectivity()
+        except Exception as exc:
+            raise translate_error(exc, "connecting", self.uri) from exc
+
+    # -- schema ---------------------------------------------------------------
+
+    def ensure_schema(self) -> list[str]:
+        """Create constraints and indexes (``IF NOT EXISTS``) and wait until they are online."""
+        stmts = schema_statements()
+        for s in stmts:
+            self._run("creating the schema", s)
+        self._run("waiting for indexes", "CALL db.awaitIndexes(300)")
+        return stmts
+
+    # -- writing --------------------------------------------------------------
+
+    def write(self, rows: GraphRows, replace_sources: Optional[set[str]] = None) -> WriteResult:
+        """MERGE ``rows``; each source in ``replace_sources`` is replaced atomically.
+
+        ``replace_sources=None`` replaces every source the rows come from (a reload);
+        ``set()`` only MERGEs, leaving whatever the graph already holds.
+        """
+        t0 = time.perf_counter()
+        res = WriteResult()
+        shared, per_source = split_by_source(rows)
+        replace = set(per_source) if replace_sources is None else set(replace_sources)
+        # Shared nodes first, outside the per-source transactions: MERGE is idempotent,
+        # and every source's edges need them.
+        for name, batch in shape_batches(GraphRows(nodes=shared.nodes), self.batch_size):
+            self._account(res, name, batch, self._run(f"writing {name}", QUERIES[name], {"rows": batch}))
+        for source_id in sorted(set(per_source) | replace):
+            part = per_source.get(source_id, GraphRows())
+            batches = shape_batches(part, self.batch_size)
+            if source_id in replace:
+                self._replace_source(source_id, batches, res)
+            else:
+                for name, batch in batches:
+                    self._account(res, name, batch,
+                                  self._run(f"writing {name} of {source_id}", QUERIES[name], {"rows": batch}))
+        if shared.edges:
+            for name, batch in shape_batches(GraphRows(edges=shared.edges), self.batch_size):
+                self._account(res, name, batch, self._run(f"writing {name}", QUERIES[name], {"rows": batch}))
+        res.seconds = time.perf_counter() - t0
+        return res
+
+    def _replace_source(self, source_id: str, batches: list[tuple[str, list[dict]]], res: WriteResult) -> None:
+        def work(tx) -> tuple[int, int, list[tuple[str, list[dict], int]]]:
+            deleted_nodes = tx.run(DELETE_OWNED_NODES, source=source_id).single()["deleted"]
+            deleted_rels = 0
+            for t in REL_TYPES:
+                deleted_rels += tx.run(DELETE_OWNED_RELS[t], source=source_id).single()["deleted"]
+            done = []
+            for name, batch in batches:
+                done.append((name, batch, tx.run(QUERIES[name], rows=batch).single()["written"]))
+            return deleted_nodes, deleted_rels, done
+
+        try:
+            with self._session() as session:
+                dn, dr, done = session.execute_write(work)
+        except Exception as exc:
+            raise translate_error(exc, f"replacing source {source_id!r} (nothing of it was committed)", self.uri) from exc
+        res.deleted_nodes += dn
+        res.deleted_relationships += dr
+        res.statements += 1 + len(REL_TYPES)
+        for name, batch, written in done:
+            res.by_batch[name] += len(batch)
+            res.statements += 1
+            if name.startswith("edge:"):
+                res.relationships += written
+                res.dropped_edges += len(batch) - written
+            else:
+                res.nodes += written
+
+    @staticmethod
+    def _account(res: WriteResult, name: str, batch: list[dict], eager) -> None:
+        written = eager.records[0]["written"] if eager.records else 0
+        res.statements += 1
+        res.by_batch[name] += len(batch)
+        if name.startswith("edge:"):
+            res.relationships += written
+            res.dropped_edges += len(batch) - written
+        else:
+            res.nodes += written
+
+    def write_per_row(self, rows: GraphRows) -> WriteResult:
+        """Baseline for the benchmark: the same MERGEs, one node or edge per auto-committed query."""
+        t0 = time.perf_counter()
+        res = WriteResult()
+        for name, batch in shape_batches(rows, self.batch_size):
+            for row in batch:
+                self._account(res, name, [row], self._run(f"writing {name}", QUERIES[name], {"rows": [row]}))
+        res.seconds = time.perf_counter() - t0
+        return res
+
+    def delete_source(self, source_id: str) -> WriteResult:
+        """Remove everything a source owns (its shared nodes stay)."""
+        res = WriteResult()
+        self._replace_source(source_id, [], res)
+        return res
+
+    def delete_orphans(self) -> int:
+        """Delete shared nodes no relationship points at any more."""
+        eager = self._run("deleting orphans",
+                          f"MATCH (n:{ENTITY}) WHERE n.sourceId IS NULL AND NOT (n)--() "
+                          "DETACH DELETE n RETURN count(*) AS deleted")
+        return eager.records[0]["deleted"]
+
+    # -- inspection -----------------------------------------------------------
+
+    def counts(self) -> dict[str, Any]:
+        """``{"nodes": n, "relationships": r, "labels": {label: n}, "types": {type: r}}``."""
+        nodes = self._run("counting", "MATCH (n) RETURN count(n) AS c").records[0]["c"]
+        rels = self._run("counting", "MATCH ()-[r]->() RETURN count(r) AS c").records[0]["c"]
+        labels = {}
+        for label in NODE_LABELS:
+            labels[label] = self._run("counting", f"MATCH (n:{label}) RETURN count(n) AS c").records[0]["c"]
+        types = {r["t"]: r["c"] for r in self._run(
+            "counting", "MATCH ()-[r]->() RETURN type(r) AS t, count(*) AS c").records}
+        return {"nodes": nodes, "relationships": rels, "labels": labels, "types": types}
+
+    def ids(self) -> set[str]:
+        return {r["id"] for r in self._run("listing ids", f"MATCH (n:{ENTITY}) RETURN n.id AS id").records}
+
+    def clear(self) -> None:
+        """Delete every node and relationship (tests only; the schema stays)."""
+        # CALL … IN TRANSACTIONS needs an auto-commit transaction (session.run), not execute_query
+        try:
+            with self._session() as session:
+                session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS").consume()
+        except Exception as exc:
+            raise translate_error(exc, "clearing the database", self.uri) from exc
