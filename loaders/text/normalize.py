@@ -61,8 +61,14 @@ def to_simplified(s: str) -> str:
     return "".join(c2 if len(c2 := _t2s().convert(c)) == 1 else c for c in s)
 
 
+_WIDE = re.compile(r"[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
+                   r"\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]")
+
+
 def _width(s: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s.strip())
+    """Display width: wide (CJK, full-width) characters count two columns."""
+    s = s.strip()
+    return len(s) + len(_WIDE.findall(s))
 
 
 def _is_cjk(c: str) -> bool:
@@ -214,19 +220,32 @@ def _append_line(line: str, base: int, out: list[str], offs: list[int]) -> None:
         offs.extend([base + k] * len(nc))
 
 
+_SPACE = re.compile(r"[ \t\u3000\xa0]+")
+
+
 def _drop_layout_spaces(text: str, offs: list[int]) -> tuple[str, list[int]]:
-    keep_chars, keep_offs = [], []
+    """Drop spaces that are layout, not content: around CJK, at line ends, between digits."""
+    keep_chars: list[str] = []
+    keep_offs: list[int] = []
+    pos = 0
     n = len(text)
-    for k, c in enumerate(text):
-        if c in " \t\u3000\xa0":
-            left = text[k - 1] if k > 0 else "\n"
-            right = text[k + 1] if k + 1 < n else "\n"
-            if left == "\n" or right == "\n" or _is_cjk(left) or _is_cjk(right) or left in " \t" :
-                continue
-            if left.isdigit() and right.isdigit():
-                continue
-        keep_chars.append(c)
-        keep_offs.append(offs[k])
+    for m in _SPACE.finditer(text):
+        a, b = m.span()
+        left = text[a - 1] if a > 0 else "\n"
+        right = text[b] if b < n else "\n"
+        drop = (left == "\n" or right == "\n" or _is_cjk(left) or _is_cjk(right)
+                or (left.isdigit() and right.isdigit()))
+        if not drop:
+            b = a + 1  # keep one space between Latin words
+            keep_chars.append(text[pos:b])
+            keep_offs.extend(offs[pos:b])
+            pos = m.end()
+            continue
+        keep_chars.append(text[pos:a])
+        keep_offs.extend(offs[pos:a])
+        pos = b
+    keep_chars.append(text[pos:])
+    keep_offs.extend(offs[pos:])
     return "".join(keep_chars), keep_offs
 
 

@@ -33,12 +33,10 @@ def decode_bytes(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
         candidates.append("utf-16")
     else:
         sample = data[:4000]
-        zeros_even = sample[0::2].count(0)
-        zeros_odd = sample[1::2].count(0)
-        if zeros_odd > len(sample) // 8 and zeros_even < zeros_odd // 4:
-            candidates.append("utf-16-le")
-        elif zeros_even > len(sample) // 8 and zeros_odd < zeros_even // 4:
-            candidates.append("utf-16-be")
+        if b"\x00" in sample:
+            # UTF-16 without BOM: ASCII characters (newlines, digits) leave zero bytes on one side
+            zeros_even, zeros_odd = sample[0::2].count(0), sample[1::2].count(0)
+            candidates += ["utf-16-le", "utf-16-be"] if zeros_odd >= zeros_even else ["utf-16-be", "utf-16-le"]
         candidates += ["utf-8", "gb18030"]
     for enc in candidates:
         try:

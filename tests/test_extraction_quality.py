@@ -1,0 +1,66 @@
+"""Extraction quality on the gold files, by the reference scorer (shared/tools/score_extraction.py).
+
+Thresholds are those of the extraction issue; a drop below them fails the suite.
+Our own evaluator (policykg evaluate) is checked against the reference on the seed.
+"""
+from __future__ import annotations
+
+import importlib.util
+import json
+
+import pytest
+
+from graph_api import extract_to_json
+from policykg.evaluation import score as own_score
+from tests.conftest import DEV, GOLD, SCORER, SEED
+
+SEED_MIN = {"tasks": 0.97, "lead": 0.97, "responsible": 0.97, "targets": 0.90, "deadlines": 0.90,
+            "citations": 0.90, "doc_numbers": 1.0, "agency_mentions": 0.85}
+DEV_MIN = {"tasks": 0.85, "any_role": 0.85}
+
+
+def _reference():
+    if not SCORER.exists():
+        pytest.fail(f"reference scorer missing at {SCORER}; set SHARED_DIR")
+    spec = importlib.util.spec_from_file_location("score_extraction", SCORER)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.fixture(scope="module")
+def seed_scores(shared_dir):
+    gold = json.loads((GOLD / "seed.json").read_text(encoding="utf-8"))
+    pred = json.loads(json.dumps(extract_to_json([SEED]), ensure_ascii=False))
+    return _reference().score(gold, pred), own_score(gold, pred)
+
+
+@pytest.mark.parametrize("field,minimum", sorted(SEED_MIN.items()))
+def test_seed_field_meets_threshold(seed_scores, field, minimum):
+    ref, _ = seed_scores
+    assert ref[field]["f1"] >= minimum, f"{field}: {ref[field]}"
+
+
+def test_own_evaluator_agrees_with_reference_on_seed(seed_scores):
+    ref, own = seed_scores
+    for field in ("doc_numbers", "tasks", "provisions", "lead", "responsible", "any_role", "targets", "citations"):
+        assert abs(ref[field]["f1"] - own[field]["f1"]) <= 0.02, (field, ref[field], own[field])
+
+
+def test_dev_corpus_meets_threshold(shared_dir):
+    ref = _reference()
+    totals = {k: [0, 0, 0] for k in DEV_MIN}
+    for gold_path in sorted((GOLD / "dev").glob("*.json")):
+        gold = json.loads(gold_path.read_text(encoding="utf-8"))
+        pred = json.loads(json.dumps(extract_to_json([DEV / (gold_path.stem + ".txt")]), ensure_ascii=False))
+        res = ref.score(gold, pred)
+        for k in DEV_MIN:
+            totals[k][0] += res[k]["tp"]
+            totals[k][1] += res[k]["pred"]
+            totals[k][2] += res[k]["gold"]
+    for k, minimum in DEV_MIN.items():
+        tp, npred, ngold = totals[k]
+        p = tp / npred if npred else 1.0
+        r = tp / ngold if ngold else 1.0
+        f1 = 2 * p * r / (p + r) if p + r else 0.0
+        assert f1 >= minimum, f"dev {k}: F1 {f1:.3f} (tp {tp}, pred {npred}, gold {ngold})"
