@@ -315,7 +315,9 @@ class Neo4jWriter:
         """MERGE ``rows``; each source in ``replace_sources`` is replaced atomically.
 
         ``replace_sources=None`` replaces every source the rows come from (a reload);
-        ``set()`` only MERGEs, leaving whatever the graph already holds.
+        ``set()`` only MERGEs, leaving whatever the graph already holds. A source named in
+        ``replace_sources`` that has no rows is deleted. Caveat: deleting a source's nodes also
+        drops the SAME_AS edges other sources drew to them; reload those sources to restore them.
         """
         t0 = time.perf_counter()
         res = WriteResult()

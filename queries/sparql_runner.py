@@ -1,9 +1,9 @@
 """Run named SPARQL queries with bound parameters on the embedded store or a server.
 
-Parameters are never formatted into the query text by hand:
-  * embedded (pyoxigraph): ``substitutions`` bind the variables (SEP-0007);
-  * remote (SPARQLWrapper, POST): a ``VALUES`` block is built from rdflib terms'
-    ``.n3()`` and put where the query marks ``#@values`` (inside its WHERE clause).
+Parameters are never formatted into the query text by hand: a ``VALUES`` block is
+built from rdflib terms' ``.n3()`` (which escapes quotes and brackets) and put where
+the query marks ``#@values`` inside its WHERE clause — the same text for the embedded
+store and the server. (pyoxigraph's ``substitutions`` only bind projected variables.)
 Rows come back as plain dicts of Python values (str, int, float, None).
 """
 from __future__ import annotations
@@ -50,14 +50,9 @@ def run_embedded(store, name: str, params: dict[str, Any]) -> list[dict[str, Any
 
     q = load_query(name, "sparql")
     _check(q, params)
-    subs = {}
-    for k, v in params.items():
-        t = _term(v)
-        subs[ox.Variable(k)] = ox.NamedNode(str(t)) if isinstance(t, URIRef) else (
-            ox.Literal(str(t), language=t.language) if t.language else
-            ox.Literal(str(t), datatype=ox.NamedNode(str(t.datatype))) if t.datatype else ox.Literal(str(t)))
+    text = bind_values(q.text, params, list(q.params))
     try:
-        res = store.query(q.text, use_default_graph_as_union=True, substitutions=subs)
+        res = store.query(text, use_default_graph_as_union=True)
     except SyntaxError as exc:
         raise QueryError(f"queries/{name}.rq does not parse: {exc}") from exc
     names = [v.value for v in res.variables]
