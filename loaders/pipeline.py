@@ -86,6 +86,8 @@ def _facts(source: Source, norm: NormText, drafts: list[DocDraft]) -> Extraction
             title=d.title, issuer=d.issuer, date=d.date, doc_type=d.doc_type, addressees=tuple(d.addressees),
             parent_id=ids[d.parent] if d.parent is not None else None))
         year = _doc_year(d, match)
+        parent_date = drafts[d.parent].date if d.parent is not None else None
+        issue_date = d.date or parent_date or _year_date(year)
         task_drafts = extract_tasks(text, match, d.body_start, d.end)
         seen_paths: dict[str, int] = defaultdict(int)
         n_tasks = 0
@@ -103,7 +105,7 @@ def _facts(source: Source, norm: NormText, drafts: list[DocDraft]) -> Extraction
             t_cites = extract_citations(norm, td.start, td.end, doc_id=doc_id, task_id=task_id,
                                         id_prefix=f"{task_id}-c")
             t_cites = [c for c in t_cites if not _self_citation(c, d)]
-            deadlines = extract_deadlines(norm, td.start, td.end, issue_date=d.date or _year_date(year))
+            deadlines = extract_deadlines(norm, td.start, td.end, issue_date=issue_date)
             tasks.append(Task(
                 id=task_id, doc_id=doc_id, path=td.path, title=_clean(text[td.title_start:td.title_end]),
                 text=_clean(text[td.start:td.end]), kind=td.kind, span=norm.span(td.start, td.end),
@@ -165,12 +167,12 @@ def _gaps(a: int, b: int, covered: list[tuple[int, int]]) -> list[tuple[int, int
 
 
 def _doc_year(d: DocDraft, match: str) -> Optional[int]:
-    """The plan year: from the title (2011年重点工作), else the issue date."""
+    """The plan year of a yearly plan (2011年重点工作…): targets without a year of their own get it."""
     for s in (d.title or "", match[d.body_start:d.body_start + 300]):
         m = re.search(r"((?:19|20)\d{2})年(?:度|重点|政府|市政府|全市|工作|主要)", s)
         if m:
             return int(m.group(1))
-    return d.date.year if d.date else None
+    return None
 
 
 def _year_date(year: Optional[int]) -> Optional[date]:
