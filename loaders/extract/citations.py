@@ -21,6 +21,7 @@ works on one task block as well as on a whole document. Word lists live in
 """
 from __future__ import annotations
 
+import bisect
 import re
 from functools import lru_cache
 from typing import Optional
@@ -88,6 +89,13 @@ def _number(m: re.Match, text: str) -> Optional[tuple[int, str]]:
     for st in _rx()["stop"].finditer(prefix):
         cut = st.end()
     prefix = prefix[cut:]
+    lex = _lex()
+    if len(prefix) > lex["number_prefix_max"]:
+        # 财政部国家税务总局财税: the issuing bodies written before the abbreviation are not part of it
+        ends = [prefix.rfind(w) + len(w) for w in lex["number_prefix_org_ends"] if w in prefix]
+        ends = [e for e in ends if len(prefix) - e >= 2]
+        k = max(ends) if ends else len(prefix) - lex["number_prefix_max"]
+        cut, prefix = cut + k, prefix[k:]
     if not prefix or prefix in ("第",):
         return None
     a = m.start("prefix") + cut
@@ -98,25 +106,42 @@ def _number(m: re.Match, text: str) -> Optional[tuple[int, str]]:
     return a, f"{text[a:m.start('open') if m.group('open') else m.start('year')]}〔{m.group('year')}〕{no}{hao}"
 
 
-def _clause_start(s: str, lo: int, p: int) -> int:
-    k = max(s.rfind(c, lo, p) for c in _CLAUSE_END)
-    return max(lo, k + 1)
+class _Bounds:
+    """Separator positions in [lo, hi), so that 'start of my clause' is a bisect, not a scan back."""
+
+    def __init__(self, s: str, lo: int, hi: int, chars: str):
+        self.pos = [m.start() for m in re.finditer("[" + re.escape(chars) + "]", s[lo:hi])]
+        self.pos = [p + lo for p in self.pos]
+        self.lo, self.hi = lo, hi
+
+    def start_of(self, p: int) -> int:
+        k = bisect.bisect_left(self.pos, p) - 1
+        return self.pos[k] + 1 if k >= 0 else self.lo
+
+    def end_of(self, p: int) -> int:
+        k = bisect.bisect_left(self.pos, p)
+        return self.pos[k] if k < len(self.pos) else self.hi
 
 
 def _masked(s: str, a: int, b: int, titles: list[tuple[int, int]]) -> str:
-    """s[a:b] with the inside of other titles blanked, so their words are no cues."""
-    chars = list(s[a:b])
-    for ta, tb in titles:
-        for k in range(max(ta, a), min(tb, b)):
-            chars[k - a] = "□"
-    return "".join(chars)
+    """s[a:b] with the inside of titles blanked, so that their words are no cues (titles sorted, disjoint)."""
+    k = max(0, bisect.bisect_right(titles, (a, a)) - 1)
+    out, pos = [], a
+    while k < len(titles) and titles[k][0] < b:
+        ta, tb = max(titles[k][0], pos), min(titles[k][1], b)
+        if ta < tb:
+            out.append(s[pos:ta])
+            out.append("□" * (tb - ta))
+            pos = tb
+        k += 1
+    out.append(s[pos:b])
+    return "".join(out)
 
 
-def _relation(s: str, lo: int, hi: int, a: int, b: int, titles: list[tuple[int, int]]) -> str:
-    """Relation of the citation at [a, b) from cue words in its clause (bounded by lo/hi)."""
+def _relation(s: str, clauses: _Bounds, a: int, b: int, titles: list[tuple[int, int]]) -> str:
+    """Relation of the citation at [a, b) from cue words in its clause."""
     lex, rx = _lex(), _rx()
-    cs = _clause_start(s, lo, a)
-    before = _masked(s, cs, a, titles)
+    before = _masked(s, clauses.start_of(a), a, titles)
     rel = "refers_to"
     last = None
     for m in rx["before"].finditer(before):
@@ -125,16 +150,18 @@ def _relation(s: str, lo: int, hi: int, a: int, b: int, titles: list[tuple[int, 
         word = last.group(0)
         if word not in lex["immediate_only"] or last.end() == len(before.rstrip()):
             rel = lex["relations_before"][word]
-    ce = min([k for k in (s.find(c, b, hi) for c in _CLAUSE_END) if k >= 0] or [hi])
-    after = _masked(s, b, min(ce, b + lex["after_window"]), titles)
+    after = _masked(s, b, min(clauses.end_of(b), b + lex["after_window"]), titles)
     m = rx["after"].search(after)
     if m:
         rel = lex["relations_after"][m.group(0)]
     return rel
 
 
+@lru_cache(maxsize=8)
 def _aliases(s: str, text: str) -> dict[str, str]:
-    """(以下简称《纲要》) → {"纲要": full title}, over the whole text (the alias may be defined earlier)."""
+    """(以下简称《纲要》) → {"纲要": full title}, over the whole text (the alias may be defined earlier).
+
+    Cached per text (str hashes are cached too), so calling per task block stays linear."""
     if not any(w in s for w in _lex()["alias"]):
         return {}
     out = {}
@@ -148,11 +175,11 @@ def _aliases(s: str, text: str) -> dict[str, str]:
     return out
 
 
-def _self_reference(s: str, lo: int, hi: int, p: int) -> bool:
-    a = max(s.rfind(c, lo, p) for c in _SENTENCE_END) + 1
-    ends = [k for k in (s.find(c, p, hi) for c in _SENTENCE_END) if k >= 0]
-    sent = s[max(lo, a):min(ends) + 4 if ends else hi]
-    return any(w in sent for w in _lex()["self_reference"])
+def _self_reference(s: str, sents: _Bounds, p: int) -> bool:
+    words = _lex()["self_reference"]
+    # the cue may open the next sentence: 印发《…》。全文如下
+    sent = s[sents.start_of(p):min(sents.hi, sents.end_of(p) + 1 + max(map(len, words)))]
+    return any(w in sent for w in words)
 
 
 def extract_citations(norm: NormText, start: int, end: int, *, doc_id: str, task_id: str | None,
@@ -165,6 +192,8 @@ def extract_citations(norm: NormText, start: int, end: int, *, doc_id: str, task
     titles: list[tuple[int, int]] = []  # title interiors, masked for cue search
     consumed: list[tuple[int, int]] = []
     aliases = _aliases(s, text) if "《" in s[start:end] else {}
+    clauses = _Bounds(s, start, end, _CLAUSE_END)
+    sents = _Bounds(s, start, end, _SENTENCE_END)
     i = s.find("《", start, end)
     while 0 <= i < end:
         j = _balanced(s, i, lex["title_max"])
@@ -184,7 +213,7 @@ def extract_citations(norm: NormText, start: int, end: int, *, doc_id: str, task
         if al:
             b = al.end()  # the alias definition is part of this citation
         consumed.append((i, b))
-        if len(title) >= lex["title_min"] and not _self_reference(s, start, end, i):
+        if len(title) >= lex["title_min"] and not _self_reference(s, sents, i):
             if title in aliases and not number:
                 title = aliases[title]
             found.append((i, b, number or f"《{title}》", number, title, False))
@@ -200,36 +229,41 @@ def extract_citations(norm: NormText, start: int, end: int, *, doc_id: str, task
                         k = kj
                 k += 1
         i = s.find("《", j + 1, end)
+    consumed_starts = [a for a, _ in consumed]  # in text order
     for m in _NUMBER.finditer(s, start, end):
-        if any(a <= m.start("year") < b for a, b in consumed):
+        k = bisect.bisect_right(consumed_starts, m.start("year")) - 1
+        if k >= 0 and m.start("year") < consumed[k][1]:
             continue
         got = _number(m, text)
         if not got:
             continue
         a, cited = got
-        if not _introduced(s, start, end, a, m.end(), titles):
+        if not _introduced(s, clauses, a, m.end(), titles):
             continue
         found.append((a, m.end(), cited, cited, None, False))
-    return _merge(norm, found, titles, start, end, doc_id, task_id, id_prefix)
+    return _merge(norm, found, titles, clauses, doc_id, task_id, id_prefix)
 
 
-def _introduced(s: str, lo: int, hi: int, a: int, b: int, titles: list[tuple[int, int]]) -> bool:
+def _introduced(s: str, clauses: _Bounds, a: int, b: int, titles: list[tuple[int, int]]) -> bool:
     """A 文号 outside 《》(…) is cited when bracketed, introduced by a cue, or followed by 文件/精神…"""
-    if s[a - 1:a] in "(（" and a > lo:
+    lo = clauses.lo
+    if a > lo and s[a - 1] in "(（":
         return True
-    if _relation(s, lo, hi, a, b, titles) != "refers_to":
+    if a - 1 > lo and s[a - 1] in "、,，和及" and s[a - 2] in "号號":
+        return True  # the second of a list: (川府发〔2015〕1号、川办发〔2015〕2号)
+    if _relation(s, clauses, a, b, titles) != "refers_to":
         return True
     return s.startswith(tuple(_lex()["bare_number_cues_after"]), b)
 
 
-def _merge(norm: NormText, found: list, titles: list, start: int, end: int, doc_id: str,
+def _merge(norm: NormText, found: list, titles: list, clauses: _Bounds, doc_id: str,
            task_id: Optional[str], id_prefix: str) -> list[Citation]:
     """One citation per key: first place kept, strongest relation over all places."""
     prio = {r: k for k, r in enumerate(_lex()["priority"])}
     by_key: dict[str, dict] = {}
     title_key: dict[str, str] = {}
     for a, b, cited, number, title, nested in sorted(found, key=lambda x: x[0]):
-        rel = "refers_to" if nested else _relation(norm.match, start, end, a, b, titles)
+        rel = "refers_to" if nested else _relation(norm.match, clauses, a, b, titles)
         key = number or title_key.get(title or "", cited)
         if number and title:
             title_key.setdefault(title, number)

@@ -24,6 +24,7 @@ issue year, else the nearest year in the text (then ``uncertain``). Dates inside
 """
 from __future__ import annotations
 
+import bisect
 import calendar
 import re
 from datetime import date, timedelta
@@ -44,11 +45,11 @@ def _end(tag: str) -> str:
     """A month-precise date that can end a period: 2017年6月30日, 2016年6月底, 6月底, 4月20日.
 
     Year-precise ends (2017年底, 到2020年) have patterns of their own below."""
-    return (rf"(?:(?P<{tag}y>{_Y})年)?(?P<{tag}m>{_M})月"
+    return (rf"(?:(?P<{tag}y>{_Y})年)?(?P<{tag}m>{_M})月份?"
             rf"(?:(?P<{tag}d>{_D})[日号]|(?P<{tag}e>底|末)|(?P<{tag}x>上旬|中旬|下旬))?")
 
 
-_FULL1 = rf"(?P<y1>{_Y})年(?P<m1>{_M})月(?P<d1>{_D})[日号]"
+_FULL1 = rf"(?:(?P<y1>{_Y})年)?(?P<m1>{_M})月(?P<d1>{_D})[日号]"
 _NUMERAL = r"\d+|[一二三四五六七八九十两半]+"
 _PATTERNS = [
     ("window", re.compile(rf"(?:自|从)?{_FULL1}(?:起)?(?:至|到|—|-|~|～)(?P<B>{_end('b')})(?:止)?")),
@@ -57,7 +58,8 @@ _PATTERNS = [
     ("plan", re.compile(r"[“\"]?(?P<plan>十[一二三四五六]五)[”\"]?(?P<when>期间|时期|末)")),
     ("relative", re.compile(rf"(?P<n>{_NUMERAL})(?P<u>个工作日|工作日|个自然日|日|天|个月|周|年)(?:内|以内|之内)")),
     ("validity", re.compile(rf"有效期(?:为|是)?(?P<n>{_NUMERAL})(?P<u>年|个月)")),
-    ("year_end", re.compile(rf"(?:到|至|于|在)?(?:(?P<y>{_Y})|(?P<rel>今|本|当|明))?年(?P<w>内|底|末)(?:前|之前)?")),
+    ("year_before", re.compile(rf"(?:到|于|在)?(?P<y>{_Y})年(?:前|以前|之前)")),
+    ("year_end", re.compile(rf"(?:到|至|于|在)?(?:(?P<y>{_Y})|(?P<rel>今|本|当|明)(?:年(?=年))?)?年度?(?P<w>内|底|末)(?:前|之前)?")),
     ("quarter", re.compile(rf"(?:(?P<y>{_Y})年)?第?(?P<q>[一二三四1-4])季度(?:末|底|前|内)?")),
     ("half", re.compile(rf"(?:(?P<y>{_Y})年)?(?P<h>上半年|下半年)(?:末|底|前|内)?")),
     ("end_of", re.compile(rf"(?:到|至|于|在)?(?P<B>{_end('b')})")),
@@ -69,6 +71,7 @@ _TITLE = re.compile(r"《[^《》\n]{0,100}》")
 _YEAR_ANY = re.compile(rf"({_Y})年")
 _SENTENCE_END = "。;；!?！？\n"
 _CLAUSE_START = set(",，;；。:：!?！？\n、(（ |")
+_ITEM_NUMBER = re.compile(r"(?:^|\n)\s*\d{1,3}[.、]$")  # 9.2017年配齐… opens its item
 
 
 @lru_cache(maxsize=1)
@@ -93,16 +96,43 @@ def _add_years(d: date, n: int) -> date:
         return d.replace(year=d.year + n, day=28)
 
 
+_SEP = re.compile(r"[。;；!?！？\n]|(?P<comma>[,，])")
+
+
 class _Ctx:
     def __init__(self, norm: NormText, start: int, end: int, issue_date: Optional[date]):
         self.s, self.text = norm.match, norm.text
         self.start, self.end, self.issue = start, end, issue_date
+        # sentence and clause ends of the block, for bisect lookups (no scanning back per match)
+        self.sent, self.clause = [], []
+        for m in _SEP.finditer(self.s, start, end):
+            self.clause.append(m.start())
+            if not m.group("comma"):
+                self.sent.append(m.start())
+
+    @staticmethod
+    def _before(pos: list[int], p: int, lo: int) -> int:
+        k = bisect.bisect_left(pos, p) - 1
+        return pos[k] + 1 if k >= 0 else lo
+
+    @staticmethod
+    def _after(pos: list[int], p: int, hi: int) -> int:
+        k = bisect.bisect_left(pos, p)
+        return pos[k] if k < len(pos) else hi
+
+    def sentence_start(self, p: int) -> int:
+        return self._before(self.sent, p, self.start)
+
+    def sentence_end(self, p: int) -> int:
+        return self._after(self.sent, p, self.end)
+
+    def clause_end(self, p: int) -> int:
+        return self._after(self.clause, p, self.end)
 
     def year(self, p: int) -> tuple[Optional[int], bool]:
         """(year, uncertain) for a date written without its year at p."""
         s, lo = self.s, self.start
-        sent = max(s.rfind(c, lo, p) for c in _SENTENCE_END) + 1
-        ys = [m for m in _YEAR_ANY.finditer(s, max(lo, sent), p)]
+        ys = [m for m in _YEAR_ANY.finditer(s, self.sentence_start(p), p)]
         if ys:
             return cn_int(ys[-1].group(1)), False
         if self.issue:
@@ -154,21 +184,27 @@ def extract_deadlines(norm: NormText, start: int, end: int, *, issue_date: date 
         return []
     ctx = _Ctx(norm, start, end, issue_date)
     s = ctx.s
-    taken = [(m.start(), m.end()) for m in _TITLE.finditer(s, start, end)]  # dates in titles are no deadlines
+    # characters already used by a deadline (or inside a title): later patterns skip them
+    taken = bytearray(end - start)
+    for m in _TITLE.finditer(s, start, end):
+        taken[m.start() - start:m.end() - start] = b"\x01" * (m.end() - m.start())
     out: list[tuple[int, Deadline]] = []
     for name, rx in _PATTERNS:
         rx = rx or _recurring_rx()
         handler = _HANDLERS[name]
         for m in rx.finditer(s, start, end):
             a, b = m.start(), m.end()
-            if any(a < tb and ta < b for ta, tb in taken):
+            if any(taken[a - start:b - start]):
                 continue
+            if s[max(start, a - 2):a] == "截至" or s[max(start, a - 1):a + 1] == "截至":
+                continue  # 截至2020年底: a status date, not a limit
             got = handler(m, ctx)
             if got is None:
                 continue
             kind, d, extra = got
             a, b = extra.pop("_a", a), extra.pop("_b", b)
-            taken.append((m.start(), m.end()))
+            ta, tb = min(a, m.start()) - start, max(b, m.end()) - start
+            taken[ta:tb] = b"\x01" * (tb - ta)
             text = norm.text[a:b].strip()
             out.append((a, Deadline(text=text, span=norm.span(a, b), date=d, kind=kind, **extra)))
     out.sort(key=lambda x: x[0])
@@ -188,17 +224,37 @@ def _h_until(m, ctx):
     d, unc = _resolve_end(m, "b", ctx, False)
     left = _left(ctx, m.start(), 8)
     cues = _lex()["window_end_cues"]
-    if left.endswith("截"):
-        return None  # 截至…: a status date, not a limit
-    if left.endswith("有效期") or "有效期" in left:
+    if "有效期" in left:
         return "validity", d, {"uncertain": unc}
     kind = "window_end" if any(c in left for c in cues) else "due"
     return kind, d, {"uncertain": unc}
 
 
+def _recurring_prefix(m, ctx):
+    """每年3月底前 is a yearly limit, not one date: (kind, extra) or None."""
+    left = _left(ctx, m.start(), 3)
+    for w, rec in _lex()["recurring"].items():
+        if left.endswith(w):
+            return "recurring", None, {"recurring": rec, "_a": m.start() - len(w)}
+    return None
+
+
 def _h_before(m, ctx):
+    rec = _recurring_prefix(m, ctx)
+    if rec:
+        return rec
     d, unc = _resolve_end(m, "b", ctx, True)
+    # 2017年12月31日前，对…暂免征收: the end of a temporary policy
+    after = ctx.s[m.end():min(ctx.sentence_end(m.end()), m.end() + 30)]
+    if after[:1] in ",，" and any(w in after for w in _lex()["policy_window_words"]):
+        return "window_end", d, {"uncertain": unc}
     return "due", d, {"uncertain": unc}
+
+
+def _h_year_before(m, ctx):
+    """2020年前: by the end of 2020 in policy usage (uncertain: it may mean before 2020)."""
+    y = cn_int(m.group("y"))
+    return ("due", date(y, 12, 31), {"uncertain": True}) if y else None
 
 
 def _h_plan(m, ctx):
@@ -217,7 +273,7 @@ def _h_relative(m, ctx):
         return None
     unit = lex["relative_units"][m.group("u")]
     anchor = None
-    cs = max(ctx.s.rfind(c, ctx.start, m.start()) for c in "。;；\n") + 1
+    cs = ctx.sentence_start(m.start())
     clause = ctx.s[cs:m.start()]
     if "之日起" in clause or "起" in clause[-4:]:
         for word, a in lex["anchors"].items():
@@ -249,17 +305,17 @@ def _h_validity(m, ctx):
 
 def _h_year_end(m, ctx):
     left = _left(ctx, m.start(), 1)
-    if not m.group("y") and (left.isdigit() or left in "一二三四五六七八九十两半近每去上"):
+    if not m.group("y") and left and (left.isdigit() or left in "一二三四五六七八九十两半近每去上"):
         return None  # 3年内 is relative; 每年 / 去年底 are not this year
+    rel = m.group("rel")
     if m.group("y"):
         y, unc = cn_int(m.group("y")), False
+    elif rel in ("今", "本", "明") and ctx.issue:  # this / next year: counted from the issue date
+        y, unc = ctx.issue.year + (rel == "明"), False
     else:
-        y, unc = ctx.year(m.start()) if m.group("rel") != "明" else (None, False)
-        if m.group("rel") == "明":
-            y, unc = (ctx.issue.year + 1, False) if ctx.issue else (None, True)
-            if y is None:
-                y0, unc = ctx.year(m.start())
-                y = y0 + 1 if y0 else None
+        y, unc = ctx.year(m.start())
+        if rel == "明" and y:
+            y, unc = y + 1, True
     if y is None:
         return "due", None, {"uncertain": True}
     return "due", date(y, 12, 31), {"uncertain": unc}
@@ -285,6 +341,9 @@ def _h_end_of(m, ctx):
     g = m.groupdict()
     if not g.get("be"):
         return None  # a plain date (2016年6月21日) is no deadline by itself
+    rec = _recurring_prefix(m, ctx)
+    if rec:
+        return rec
     d, unc = _resolve_end(m, "b", ctx, False)
     return "due", d, {"uncertain": unc}
 
@@ -309,16 +368,16 @@ def _h_bare_year(m, ctx):
     left = _left(ctx, m.start(), 6)
     if left.endswith(tuple(lex["bare_year_not_before"])):
         return None
-    at_start = not left or left[-1] in _CLAUSE_START or re.search(r"(?:^|\n)\s*\d{1,3}[.、]$", left)
-    if not at_start and not left.endswith(tuple(lex["bare_year_before"])):
+    at_start = not left or left[-1] in _CLAUSE_START or _ITEM_NUMBER.search(left)
+    verb_after = ctx.s.startswith(tuple(lex["bare_year_verbs_after"]), m.end())
+    if not at_start and not verb_after and not left.endswith(tuple(lex["bare_year_before"])):
         return None
     return "due", date(int(m.group("y")), 12, 31), {}
 
 
 def _h_recurring(m, ctx):
     lex = _lex()
-    ce = min([k for k in (ctx.s.find(c, m.end(), ctx.end) for c in ",，;；。\n") if k >= 0] or [ctx.end])
-    rest = ctx.s[m.end():ce]
+    rest = ctx.s[m.end():ctx.clause_end(m.end())]
     if not any(v in rest[:12] for v in lex["recurring_verbs"]):
         return None
     return "recurring", None, {"recurring": lex["recurring"][m.group(0)]}
@@ -326,6 +385,6 @@ def _h_recurring(m, ctx):
 
 _HANDLERS: dict[str, Callable] = {
     "window": _h_window, "until": _h_until, "before": _h_before, "plan": _h_plan, "relative": _h_relative,
-    "validity": _h_validity, "year_end": _h_year_end, "quarter": _h_quarter, "half": _h_half,
+    "validity": _h_validity, "year_before": _h_year_before, "year_end": _h_year_end, "quarter": _h_quarter, "half": _h_half,
     "end_of": _h_end_of, "year_to": _h_year_to, "bare_year": _h_bare_year, "recurring": _h_recurring,
 }

@@ -39,11 +39,13 @@ _PROTECTED = re.compile(
 _PAREN = re.compile(r"\([^()\n]{0,200}\)|（[^（）\n]{0,200}）")
 _NUM = re.compile(
     r"百分之(?P<pct>\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百点]+)"
-    r"|(?P<ar>\d+(?:\.\d+)?)"
-    r"|(?P<cn>[零〇一二两三四五六七八九十百千]+(?:点[零〇一二三四五六七八九]+)?)")
+    r"|(?P<ar>\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?)"
+    r"|(?P<cn>[零〇○一二两三四五六七八九十百千]+(?:点[零〇○一二三四五六七八九]+)?)")
 _YEAR_MENTION = re.compile(
     r"(?P<y>(?:19|20)\d{2})年(?![0-9一二三四五六七八九十]{1,2}月|度|以来|—|-|~)"
     r"|[“\"]?(?P<plan>十[一二三四五六]五)[”\"]?(?:期间|时期|末|规划期)")
+_MARKER = re.compile(r"\s*(?:\d{1,3}[、.．](?!\d)|[(（](?:\d{1,3}|[一二三四五六七八九十]{1,3})[)）]|[一二三四五六七八九十]{1,3}、"
+                     r"|第[一二三四五六七八九十百零〇]+[条章])")
 _YEAR_CONTEXT_FIELD = re.compile(r"^(?:到|至)?(?:19|20)\d{2}年(?:底|末)?[,，]?|^[“\"]?十[一二三四五六]五[”\"]?(?:期间|时期|末)[,，]?")
 
 
@@ -67,6 +69,7 @@ def _rx() -> dict:
         "pre": re.compile(alt(list(cmp_["pre"]) + cmp_["false_friends"])),
         "post": re.compile(alt(cmp_["post"])),
         "range": re.compile(rf"\s*(?:{alt(lex['range_dashes'])})\s*(?=\d)"),
+        "slash": re.compile(rf"/(?P<per>{alt(lex['per_units'])})"),
         "per": re.compile(rf"每(?P<per>{alt(lex['per_units'])})[^,，。;；\d]{{0,8}}$"),
         "doc_noun": re.compile(rf"^[^,，。;；:：\d]{{0,8}}?(?:{alt(lex['document_nouns'])})"),
         "to_value": re.compile(alt(lex["to_value_cues"])),
@@ -74,19 +77,22 @@ def _rx() -> dict:
     }
 
 
-def _cn_value(s: str) -> Optional[float]:
-    if "点" in s:
-        try:
-            import cn2an  # slow to import: only for the rare Chinese decimal
+_CN_DIGIT = {"零": "0", "〇": "0", "○": "0", "一": "1", "二": "2", "两": "2", "三": "3", "四": "4", "五": "5",
+             "六": "6", "七": "7", "八": "8", "九": "9"}
 
-            return float(cn2an.cn2an(s, "smart"))
-        except Exception:
-            return None
-    # 一两项 / 三五年 are vague ranges, not numbers; 二○一六 is a year
-    if len(s) > 1 and not any(c in s for c in "十百千"):
+
+def _cn_value(s: str) -> Optional[float]:
+    """一百二十五 → 125, 零点一五 → 0.15 (cn2an would do, but costs 0.2 s to import)."""
+    whole, _, frac = s.partition("点")
+    if frac and not all(c in _CN_DIGIT for c in frac):
         return None
-    v = cn_int(s)
-    return float(v) if v is not None else None
+    # 一两项 / 三五年 are vague ranges, not numbers; 二○一六 is a year
+    if len(whole) > 1 and not any(c in whole for c in "十百千"):
+        return None
+    v = cn_int(whole) if whole not in ("零", "〇", "○") else 0
+    if v is None:
+        return None
+    return float(f"{v}.{''.join(_CN_DIGIT[c] for c in frac)}") if frac else float(v)
 
 
 class _Scan:
@@ -103,11 +109,13 @@ class _Scan:
         for a, b in parens:
             inside[a - start + 1:b - start - 1] = b"\x01" * (b - a - 2)
         self.bounds = [i + start for i, c in enumerate(win) if c in _CLAUSE_END and not inside[i]]
+        self.newlines = [i + start for i, c in enumerate(win) if c == "\n"]
+        self.sentence_ends = [i + start for i, c in enumerate(win) if c in "。;；!?！？\n"]
         self.years = []  # (position, year) of year mentions outside titles/notes
         lex = _lex()
         for m in _YEAR_MENTION.finditer(win):
             p = m.start() + start
-            if self.in_protected(p) or (m.group("y") and self.s[max(start, p - 2):p].endswith(tuple(lex["base_year_cues"]))):
+            if self.in_protected(p) or (m.group("y") and self.s[max(start, p - 3):p].endswith(tuple(lex["base_year_cues"]))):
                 continue
             y = int(m.group("y")) if m.group("y") else lex["five_year_plans"].get(m.group("plan"))
             if y:
@@ -125,8 +133,13 @@ class _Scan:
         b = self.bounds[k] if k < len(self.bounds) else self.end
         return a, b
 
+    def sentence_start(self, p: int) -> int:
+        k = bisect.bisect_left(self.sentence_ends, p) - 1
+        return self.sentence_ends[k] + 1 if k >= 0 else self.start
+
     def line_start(self, p: int) -> int:
-        return max(self.start, self.s.rfind("\n", 0, p) + 1)
+        k = bisect.bisect_left(self.newlines, p) - 1
+        return self.newlines[k] + 1 if k >= 0 else self.start
 
     def year_before(self, p: int) -> Optional[int]:
         k = bisect.bisect_left(self.year_pos, p) - 1
@@ -168,15 +181,17 @@ def _with_id(t: Target, tid: str) -> Target:
     return replace(t, id=tid)
 
 
-def _read_unit(sc: _Scan, p: int, chinese: bool) -> Optional[tuple[str, int]]:
-    """(unit, end) of the unit written at p, or None when what follows is no target unit."""
+def _read_unit(sc: _Scan, p: int, numeral: str) -> Optional[tuple[str, int]]:
+    """(unit, end) of the unit written at p, or None when what follows is no target unit.
+
+    ``numeral`` is "arabic", "cn_long" (五十, 一百二十五) or "cn_short" (一, 三)."""
     lex, rx, s = _lex(), _rx(), sc.s
     between = lex["comparators"]["between"]
-    if p < sc.end and s[p] in between and not chinese:
+    if p < sc.end and s[p] in between and numeral == "arabic":
         p += 1
     u = rx["unit"].match(s, p, sc.end)
     if u is None:
-        mp = None if chinese else rx["mag_people"].match(s, p, sc.end)
+        mp = rx["mag_people"].match(s, p, sc.end) if numeral == "arabic" else None
         return (mp.group("mag") + "人", p + 1) if mp else None
     unit, u_end = u.group("unit"), u.end()
     if unit == "个":  # 6个学分, 72个学时: 个 is only the classifier of the real unit
@@ -188,7 +203,8 @@ def _read_unit(sc: _Scan, p: int, chinese: bool) -> Optional[tuple[str, int]]:
     after = s[u_end:u_end + 6]
     if any(after.startswith(b) for b in lex["unit_blockers"].get(unit, ())):
         return None
-    if chinese and (u.group("mag") or unit not in lex["cn_numeral_units"]):
+    # 一/三 alone are often words (一次性, 三次产业): one-character numerals only count things
+    if numeral == "cn_short" and (u.group("mag") or unit not in lex["cn_numeral_units"]):
         return None
     return (u.group("mag") or "") + unit, u_end
 
@@ -205,7 +221,8 @@ def _read_number(sc: _Scan, m: re.Match) -> Optional[list[dict]]:
     if m.group("pct") is not None:
         raw = m.group("pct")
         v = float(raw) if raw[0].isdigit() else _cn_value(raw)
-        return None if v is None else [_cand(sc, a, m.end(), v, "%", m.end(), chinese=False)]
+        c = None if v is None else _cand(sc, a, m.end(), v, "%", m.end())
+        return None if c is None else [c]
     chinese = m.group("cn") is not None
     raw = m.group("cn") or m.group("ar")
     if chinese:
@@ -217,25 +234,25 @@ def _read_number(sc: _Scan, m: re.Match) -> Optional[list[dict]]:
         nxt = s[m.end()] if m.end() < len(s) else ""
         if nxt.isascii() and nxt.isalpha():
             return None  # 3D, 5G: names, not quantities
-        v = float(raw)
+        v = float(raw.replace(",", ""))  # 1,000万元: NFKC turned ， into , but 3-digit groups are thousands
     if v is None:
         return None
-    unit = _read_unit(sc, m.end(), chinese)
+    unit = _read_unit(sc, m.end(), ("cn_short" if len(raw) == 1 else "cn_long") if chinese else "arabic")
     rng = _rx()["range"].match(s, unit[1] if unit else m.end(), sc.end)
     if rng and not chinese:
         m2 = _NUM.match(s, rng.end(), sc.end)
         if m2 and m2.group("ar"):
-            unit2 = _read_unit(sc, m2.end(), False)
+            unit2 = _read_unit(sc, m2.end(), "arabic")
             if unit2 and (unit is None or unit[0] == unit2[0]) and not _is_year(float(m2.group("ar")), unit2[0]):
-                lo = _cand(sc, a, m2.end(), v, unit2[0], unit2[1], chinese=False, forced=">=")
-                hi = _cand(sc, m2.start(), m2.end(), float(m2.group("ar")), unit2[0], unit2[1], chinese=False, forced="<=")
+                lo = _cand(sc, a, m2.end(), v, unit2[0], unit2[1], forced=">=")
+                hi = _cand(sc, m2.start(), m2.end(), float(m2.group("ar")), unit2[0], unit2[1], forced="<=")
                 if lo is None or hi is None:
                     return None
                 lo["start"] = a
                 return [lo, hi]
     if unit is None or _is_year(v, unit[0]):
         return None
-    c = _cand(sc, a, m.end(), v, unit[0], unit[1], chinese=chinese)
+    c = _cand(sc, a, m.end(), v, unit[0], unit[1])
     return None if c is None else [c]
 
 
@@ -243,7 +260,7 @@ def _is_year(v: float, unit: str) -> bool:
     return unit == "年" and v >= 1000
 
 
-def _cand(sc: _Scan, a: int, num_end: int, v: float, unit: str, u_end: int, *, chinese: bool,
+def _cand(sc: _Scan, a: int, num_end: int, v: float, unit: str, u_end: int,
           forced: Optional[str] = None) -> Optional[dict]:
     """Comparator, exclusions and unit refinements for one number at [a, u_end)."""
     s, lex, rx = sc.s, _lex(), _rx()
@@ -254,6 +271,10 @@ def _cand(sc: _Scan, a: int, num_end: int, v: float, unit: str, u_end: int, *, c
     if unit not in ("%",) and rx["doc_noun"].match(after):
         return None
     before = s[ca:a]
+    if any(w in s[sc.sentence_start(a):a] for w in lex["achievement_cues"]):
+        return None  # 截至2020年底共建成…, 已完成80%: reported, not targeted
+    if before.endswith(tuple(lex["condition_verbs_before"])):
+        return None  # 拥有1套住房的家庭: who qualifies, not a quantity to reach
     # a time span followed by 内 is a deadline (30天内), 有效期5年 a validity
     if unit in lex["time_units"] and (after.startswith(("内", "以内", "之内")) or before.endswith("有效期")):
         return None
@@ -282,9 +303,12 @@ def _cand(sc: _Scan, a: int, num_end: int, v: float, unit: str, u_end: int, *, c
     if not forced and _is_condition(s, end_cmp, cb, post is not None or (
             pre_cue is not None and pre_cue.group(0) in lex["condition_pre_cues"])):
         return None
-    # 每平方米200元 → 元/平方米; 每小时35蒸吨 → 蒸吨/小时
+    # 每平方米200元 → 元/平方米; 每小时35蒸吨 → 蒸吨/小时; 50元/吨 as written
     per = rx["per"].search(before)
-    if per and unit not in ("%",) and not unit.startswith(("个", "次")):
+    slash = rx["slash"].match(s, u_end, cb)
+    if slash and unit not in ("%", "‰"):
+        unit, end_cmp = f"{unit}/{slash.group('per')}", max(end_cmp, slash.end())
+    elif per and unit not in ("%", "‰") and not unit.startswith(("个", "次")):
         unit = f"{unit}/{per.group('per')}"
     return {"start": a, "num_end": num_end, "end": end_cmp, "next": end_cmp, "value": v, "unit": unit,
             "comparator": forced or comparator, "cue_pos": cue_pos, "clause": (ca, cb)}
@@ -319,23 +343,28 @@ def _to_targets(norm: NormText, sc: _Scan, f: dict, found: list[dict], i: int, l
                 doc_id: str, task_id: Optional[str], default_year: Optional[int]) -> list[Target]:
     lex, s, text = _lex(), sc.s, norm.text
     ca, cb = f["clause"]
+    mk = _MARKER.match(text, ca, cb)  # the item number (4、 / (1) / 第三条) is not part of the clause
+    if mk and mk.end() <= f["start"]:
+        ca = mk.end()
     while ca < cb and text[ca].isspace():
         ca += 1
     while cb > ca and text[cb - 1].isspace():
         cb -= 1
-    prev_end = max([g["end"] for g in found[:i] if g["clause"] == f["clause"]] or [ca])
+    # found is in text order, so the neighbours in the same clause are adjacent (keeps this linear)
+    prev_end = found[i - 1]["end"] if i > 0 and found[i - 1]["clause"] == f["clause"] else ca
     m_end = f["cue_pos"] if f["cue_pos"] is not None and f["cue_pos"] >= prev_end else f["start"]
     metric = _clean_metric(text[prev_end:m_end])
-    nxt_start = min([g["start"] for g in found[i + 1:] if g["clause"] == f["clause"]] or [cb])
+    nxt_start = found[i + 1]["start"] if i + 1 < len(found) and found[i + 1]["clause"] == f["clause"] else cb
     after = _clean_metric(text[f["end"]:nxt_start].lstrip("的"))
+    # for counts the counted noun follows the number (100个区域临床医学数据示范中心)
     if (not metric or f["unit"] in lex["cn_numeral_units"]) and after and not after.startswith(("以上", "以下", "左右")):
-        metric = after if not metric or len(metric) < 2 or f["unit"] not in ("%",) else metric
+        metric = after
     if not metric:
         metric = last_metric.get(f["clause"], "") or _clean_metric(text[ca:cb])
     last_metric[f["clause"]] = metric
     year = sc.year_before(f["start"]) or default_year
     clause_text = re.sub(r"\s+", "", text[ca:cb])
-    kind = _kind(s[ca:cb], year)
+    kind = _kind(s[sc.sentence_start(ca):cb], s[ca:cb], year)
     span = norm.span(ca, cb)
     items = _distributive_items(text, s, ca, f)
     metrics = items if items else [metric]
@@ -352,9 +381,10 @@ def _clean_metric(t: str) -> str:
     return t.strip("“”\"")
 
 
-def _kind(clause: str, year: Optional[int]) -> str:
+def _kind(sentence: str, clause: str, year: Optional[int]) -> str:
+    """policy_parameter for subsidies, rates, thresholds (a strong cue anywhere in the sentence so far)."""
     k = _lex()["kind"]
-    if any(w in clause for w in k["strong"]):
+    if any(w in sentence for w in k["strong"]):
         return "policy_parameter"
     if year is None and any(w in clause for w in k["weak"]):
         return "policy_parameter"
