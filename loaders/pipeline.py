@@ -131,6 +131,15 @@ def _facts(source: Source, norm: NormText, drafts: list[DocDraft]) -> Extraction
         if not any(td.lead or td.responsible for td in task_drafts):
             for m in mentions_in(norm, d.body_start, d.end, doc_id, context):
                 mentions.append(m)
+        # 有效期5年 (本规定自印发之日起实施，有效期5年) → Document.valid_until (issue 4: in_force_on)
+        if "有效期" in match[d.body_start:d.end]:
+            valid_from = d.date or (drafts[d.parent].date if d.parent is not None else None)
+            validity = [dl.date for dl in extract_deadlines(norm, d.body_start, d.end, issue_date=valid_from)
+                        if dl.kind == "validity" and dl.date]
+            if validity:
+                from dataclasses import replace
+
+                documents[-1] = replace(documents[-1], valid_until=validity[-1])
     _resolve_citations(citations, documents)
     return Extraction(source=source, documents=tuple(documents), provisions=tuple(provisions), tasks=tuple(tasks),
                       targets=tuple(targets), citations=tuple(citations), mentions=tuple(mentions),

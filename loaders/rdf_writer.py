@@ -43,7 +43,10 @@ _PROPS: dict[str, tuple[URIRef, Optional[object]]] = {
 _LABEL_PROPS: dict[tuple[str, str], tuple[URIRef, Optional[object]]] = {
     ("Target", "kind"): (PKG.targetKind, None), ("Provision", "level"): (PKG.provisionLevel, None),
     ("Deadline", "recurring"): (PKG.recurrence, None), ("Deadline", "anchor"): (PKG.anchor, None),
+    ("Sector", "name"): (SKOS.notation, None), ("Sector", "labelEn"): (RDFS.label, "en"),
 }
+# list-valued row keys of the agency authority (loaders/authority.py) → SKOS label properties
+_LABEL_LISTS = {"altLabels": SKOS.altLabel, "hiddenLabels": SKOS.hiddenLabel}
 _SPAN_KEYS = ("source", "start", "end", "quote")
 
 
@@ -60,8 +63,8 @@ def graph_iri(doc_id: Optional[str]) -> URIRef:
 
 
 def _literal(value, kind) -> Literal:
-    if kind == "zh":
-        return Literal(str(value), lang="zh")
+    if kind in ("zh", "en"):
+        return Literal(str(value), lang=kind)
     if kind is None:
         return Literal(value) if isinstance(value, (int, float, bool)) else Literal(str(value))
     if kind == XSD.decimal:
@@ -78,7 +81,7 @@ def _doc_of(node_id: str, doc_ids: list[str]) -> Optional[str]:
     return best
 
 
-def to_dataset(rows: GraphRows, ds: Optional[Dataset] = None) -> Dataset:
+def to_dataset(rows: GraphRows, ds: Optional[Dataset] = None, materialize: bool = True) -> Dataset:
     ds = ds if ds is not None else Dataset()
     ds.bind("pkg", PKG._NS)
     ds.bind("id", DATA)
@@ -102,6 +105,10 @@ def to_dataset(rows: GraphRows, ds: Optional[Dataset] = None) -> Dataset:
         src_label, dst_label = labels[e.src], labels[e.dst]
         owner = e.src if _doc_of(e.src, doc_ids) else (e.dst if _doc_of(e.dst, doc_ids) else None)
         _write_edge(g_for(owner), e, iri(e.src, src_label), iri(e.dst, dst_label), e.src in generic)
+    if materialize:
+        from loaders.authority import materialize_into  # build-time inference (issue 4): org:classification
+
+        materialize_into(ds)
     return ds
 
 
@@ -118,7 +125,7 @@ def _write_node(g: Graph, n: Node) -> None:
     g.add((s, DCTERMS.identifier, Literal(n.id)))
     for key, value in n.props.items():
         if value is None or key in _SPAN_KEYS or key in ("addressees", "generic", "order", "jurisdiction", "sector",
-                                                         "label"):
+                                                         "label") or key in _LABEL_LISTS:
             continue
         if n.label == "Deadline" and key == "text":
             g.add((s, RDFS.label, Literal(value, lang="zh")))
@@ -127,6 +134,9 @@ def _write_node(g: Graph, n: Node) -> None:
         g.add((s, term, _literal(value, kind)))
     for a in n.props.get("addressees") or ():
         g.add((s, PKG.addressee, Literal(a, lang="zh")))
+    for key, term in _LABEL_LISTS.items():
+        for a in n.props.get(key) or ():
+            g.add((s, term, Literal(a, lang="zh")))
     if n.props.get("source") is not None:
         _provenance(g, s, n.props)
 
@@ -187,10 +197,10 @@ def _write_edge(g: Graph, e: Edge, s: URIRef, o: URIRef, generic: bool = False) 
         g.add((s, PKG.hasTarget, o))
     elif t == "DUE":
         g.add((s, PKG.hasDeadline, o))
-    elif t == "IN_SECTOR":
-        g.add((s, PKG.sector, o))
-    elif t == "IN_JURISDICTION":
-        g.add((s, PKG.jurisdiction, o))
+    elif t == "IN_SECTOR":  # between two sectors (authority file): the narrower one's skos:broader
+        g.add((s, SKOS.broader if str(s).startswith(str(DATA["sector/"])) else PKG.sector, o))
+    elif t == "IN_JURISDICTION":  # between two jurisdictions: the smaller one lies within the larger
+        g.add((s, PKG.withinJurisdiction if str(s).startswith(str(DATA["jurisdiction/"])) else PKG.jurisdiction, o))
     elif t == "SAME_AS":
         g.add((s, OWL.sameAs, o))
     elif t == "SUCCEEDED_BY":

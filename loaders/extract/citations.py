@@ -191,7 +191,9 @@ def extract_citations(norm: NormText, start: int, end: int, *, doc_id: str, task
     found: list[tuple[int, int, str, Optional[str], Optional[str], bool]] = []  # a, b, cited, number, title, nested
     titles: list[tuple[int, int]] = []  # title interiors, masked for cue search
     consumed: list[tuple[int, int]] = []
-    aliases = _aliases(s, text) if "《" in s[start:end] else {}
+    if "aliases" not in norm.cache:  # once per text: scanning the whole text per call is quadratic
+        norm.cache["aliases"] = _aliases(s, text)
+    aliases = norm.cache["aliases"] if "《" in s[start:end] else {}
     clauses = _Bounds(s, start, end, _CLAUSE_END)
     sents = _Bounds(s, start, end, _SENTENCE_END)
     i = s.find("《", start, end)

@@ -84,6 +84,7 @@ class NormText:
     offsets: list[int]
     uncertain: list[int] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    cache: dict = field(default_factory=dict, repr=False)  # per-text results extractors reuse (aliases …)
 
     def orig_start(self, i: int) -> int:
         return self.offsets[i] if i < len(self.offsets) else len(self.original)
@@ -254,19 +255,24 @@ def _restore_placeholders(text: str, offs: list[int], original: str, lex: dict) 
     if ph not in text:
         return text, []
     rules = lex["restorations"]
-    chars = list(text)
+    chars: list[str] | None = None
     uncertain = []
-    for k, c in enumerate(chars):
-        if c != ph or original[offs[k]] != ph:
+    for m in re.finditer(re.escape(ph), text):
+        k = m.start()
+        if original[offs[k]] != ph:
             continue  # a full-width ！ typed by the author is punctuation
-        left1 = chars[k - 1] if k > 0 else ""
-        left2 = "".join(chars[max(0, k - 2):k])
-        right = chars[k + 1] if k + 1 < len(chars) else ""
+        left1 = text[k - 1] if k > 0 else ""
+        left2 = text[max(0, k - 2):k]
+        right = text[k + 1] if k + 1 < len(text) else ""
         if not (_is_cjk(left1) or _is_cjk(right)):
             continue  # an ordinary exclamation mark in Latin text
         found = {rules[key] for key in (left1, left2, ">" + right) if key in rules}
         if len(found) == 1:
+            if chars is None:
+                chars = list(text)
             chars[k] = found.pop()
         else:
             uncertain.append(k)
+    if chars is None:
+        return text, uncertain
     return "".join(chars), uncertain
