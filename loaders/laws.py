@@ -561,6 +561,11 @@ def cited_props(key: str) -> dict[str, Any]:
             "matchTitle": match_key(title) if title else None}
 
 
+def resolve_key(title: str) -> str:
+    """:func:`match_key` without nested-title marks: 《关于适用〈X〉的解释》 and 《关于适用《X》的解释》 meet."""
+    return re.sub(r"[〈〉<>]", "", match_key(title))
+
+
 class LawIndex:
     """Finds the law a title means: by match key, with or without 中华人民共和国, the right version."""
 
@@ -568,18 +573,19 @@ class LawIndex:
         self.by_title: dict[str, list[LawRecord]] = {}
         self.by_short: dict[str, list[LawRecord]] = {}
         for r in laws:
-            k = match_key(r.title)
+            k = resolve_key(r.title)
             self.by_title.setdefault(k, []).append(r)
             self.by_short.setdefault(_short_key(k), []).append(r)
 
     def candidates(self, title: str) -> list[LawRecord]:
-        k = match_key(title)
+        k = resolve_key(title)
         if not k:
             return []
         return self.by_title.get(k) or self.by_title.get(PRC + k) or self.by_short.get(_short_key(k)) or []
 
     def resolve(self, title: str, at: Optional[date] = None) -> Optional[LawRecord]:
-        """The version in force at ``at`` (the latest dated on or before it), else the latest one."""
+        """The version in force at ``at``: the latest dated on or before it (the earliest when all are
+        later); without ``at``, the latest. Ties prefer the whole code (民法典 总则) over its parts."""
         cands = self.candidates(title)
         if not cands:
             return None
@@ -599,6 +605,10 @@ class LawIndex:
                 best = before[-1].as_of
                 same = [r for r in before if r.as_of == best]
                 return min(same, key=lambda r: (whole(r), r.id))
+            dated = [r for r in ranked if r.as_of is not None]
+            if dated:  # the citing law predates every version here: the earliest is the closest
+                first = dated[0].as_of
+                return min((r for r in dated if r.as_of == first), key=lambda r: (whole(r), r.id))
         best = ranked[-1].as_of
         same = [r for r in ranked if r.as_of == best]
         return min(same, key=lambda r: (whole(r), r.id))

@@ -36,6 +36,7 @@ from policykg.errors import BackendError, TransientBackendError
 
 NODE_LABELS: tuple[str, ...] = (
     "Document", "Provision", "Task", "Agency", "Target", "Deadline", "CitedDocument", "Sector", "Jurisdiction",
+    "Law",
 )
 #: Labels whose nodes are shared between sources: MERGEd, never deleted by a reload.
 SHARED_LABELS: frozenset[str] = frozenset({"Agency", "CitedDocument", "Sector", "Jurisdiction"})
@@ -94,6 +95,8 @@ def schema_statements() -> list[str]:
         "CREATE INDEX cited_match_key IF NOT EXISTS FOR (n:CitedDocument) ON (n.matchKey)",
         "CREATE TEXT INDEX cited_match_key_text IF NOT EXISTS FOR (n:CitedDocument) ON (n.matchKey)",
         "CREATE INDEX agency_match_key IF NOT EXISTS FOR (n:Agency) ON (n.matchKey)",
+        "CREATE INDEX law_match_title IF NOT EXISTS FOR (n:Law) ON (n.matchTitle)",
+        "CREATE INDEX law_match_short IF NOT EXISTS FOR (n:Law) ON (n.matchShort)",
         "CREATE INDEX deadline_date IF NOT EXISTS FOR (n:Deadline) ON (n.date)",
         "CREATE FULLTEXT INDEX task_fulltext IF NOT EXISTS FOR (n:Task) ON EACH [n.title, n.text] "
         "OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}",

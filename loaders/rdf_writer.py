@@ -21,12 +21,13 @@ from ontology.namespace import DATA, OA, PKG
 _CLASS = {
     "Document": PKG.PolicyDocument, "Provision": PKG.Provision, "Task": PKG.Task, "Agency": PKG.Agency,
     "Target": PKG.Target, "CitedDocument": PKG.ExternalDocument, "Sector": PKG.Sector,
-    "Jurisdiction": PKG.Jurisdiction,
+    "Jurisdiction": PKG.Jurisdiction, "Law": PKG.Law,
 }
 _DEADLINE_CLASS = {"due": PKG.InstantDeadline, "window_end": PKG.WindowDeadline, "window_start": PKG.WindowDeadline,
                    "validity": PKG.InstantDeadline, "recurring": PKG.RecurringDeadline}
 _RELATION = {"implements": PKG.implements, "based_on": PKG.basedOn, "refers_to": PKG.refersTo,
-             "repeals": PKG.repeals, "continues": PKG.continues, "invalidates": PKG.invalidates}
+             "repeals": PKG.repeals, "continues": PKG.continues, "invalidates": PKG.invalidates,
+             "amends": PKG.amends}
 # datatype properties: row key → (term, datatype or "zh" for a Chinese literal)
 _PROPS: dict[str, tuple[URIRef, Optional[object]]] = {
     "docNumber": (PKG.docNumber, None), "title": (PKG.title, "zh"), "issueDate": (PKG.issueDate, XSD.date),
@@ -44,6 +45,11 @@ _LABEL_PROPS: dict[tuple[str, str], tuple[URIRef, Optional[object]]] = {
     ("Target", "kind"): (PKG.targetKind, None), ("Provision", "level"): (PKG.provisionLevel, None),
     ("Deadline", "recurring"): (PKG.recurrence, None), ("Deadline", "anchor"): (PKG.anchor, None),
     ("Sector", "name"): (SKOS.notation, None), ("Sector", "labelEn"): (RDFS.label, "en"),
+    # laws corpus (loaders/laws.py)
+    ("Law", "category"): (PKG.docType, "zh"), ("Law", "part"): (PKG.path, None),
+    ("Law", "versionDate"): (PKG.versionDate, XSD.date), ("Law", "promulgated"): (PKG.issueDate, XSD.date),
+    ("Law", "effective"): (PKG.inForceFrom, XSD.date), ("Law", "orderNumber"): (PKG.docNumber, None),
+    ("Law", "articles"): (PKG.articleCount, XSD.integer), ("Law", "matchShort"): (PKG.matchKey, None),
 }
 # list-valued row keys of the agency authority (loaders/authority.py) → SKOS label properties
 _LABEL_LISTS = {"altLabels": SKOS.altLabel, "hiddenLabels": SKOS.hiddenLabel}
@@ -88,7 +94,7 @@ def to_dataset(rows: GraphRows, ds: Optional[Dataset] = None, materialize: bool 
     ds.bind("oa", OA)
     labels = {n.id: n.label for n in rows.nodes}
     generic = {n.id for n in rows.nodes if n.label == "Agency" and n.props.get("generic")}
-    doc_ids = sorted((n.id for n in rows.nodes if n.label == "Document"), key=len, reverse=True)
+    doc_ids = sorted((n.id for n in rows.nodes if n.label in ("Document", "Law")), key=len, reverse=True)
     graphs: dict[Optional[str], Graph] = {}
 
     def g_for(node_id: Optional[str]) -> Graph:

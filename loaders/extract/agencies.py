@@ -86,7 +86,7 @@ def make_ref(norm: NormText, unit: Unit, issuer: Optional[str]) -> AgencyRef:
                      jurisdiction=jur, sector=sector_of(unit.name), level=level, generic=generic)
 
 
-_MODAL = r"(?:要(?!求)|应当|应(?![用急])|须|需(?!求|要)|具体负责|负责|可(?![能以行])|按照职责分工|按职责分工)"
+_MODAL = r"(?:将(?![来其要])|要(?!求)|应当|应(?![用急])|须|需(?!求|要)|具体负责|负责|可(?![能以行])|按照职责分工|按职责分工)"
 
 
 def mentions_in(norm: NormText, start: int, end: int, doc_id: str, issuer: Optional[str]) -> list[AgencyMention]:
@@ -136,8 +136,12 @@ def _subject_units(text: str, match: str, a: int, b: int) -> list[Unit]:
     m = re.search(r"[（(]以下简称[^）)]*[）)]", subj)
     if m:
         b = a + m.start()
+    listed = split_units(text, match, a, b)
+    # 各地区、部门、单位: 各 distributes over the bare nouns after it; the list is one duty-bearer
+    if len(listed) > 1 and listed[0].name.startswith("各") and any(len(u.name) <= 2 for u in listed[1:]):
+        return [Unit(text[listed[0].start:listed[-1].end], listed[0].start, listed[-1].end)]
     units = []
-    for u in split_units(text, match, a, b):
+    for u in _split_each(listed):
         parts = re.split(r"(?<=部门|文联|中心|政府)(?:和|及|与)", u.name)
         if len(parts) > 1:
             pos = u.start
@@ -148,6 +152,19 @@ def _subject_units(text: str, match: str, a: int, b: int) -> list[Unit]:
         else:
             units.append(u)
     return [u for u in units if len(u.name) >= 2]
+
+
+def _split_each(units: list[Unit]) -> list[Unit]:
+    """各地各部门 → 各地, 各部门 (two distributive subjects written together)."""
+    out = []
+    for u in units:
+        k = u.name.find("各", 1)
+        if u.name.startswith("各") and k > 1 and len(u.name) - k >= 2:
+            out.append(Unit(u.name[:k], u.start, u.start + k))
+            out.append(Unit(u.name[k:], u.start + k, u.end))
+        else:
+            out.append(u)
+    return out
 
 
 def _sentence_end(match: str, k: int, end: int) -> int:

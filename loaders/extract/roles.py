@@ -40,6 +40,7 @@ class MarkerGroup:
     alone: list[Unit] = field(default_factory=list)  # "X负责": decided by count / convention
     bare: bool = False
     declares_first_lead: bool = False
+    carry: list[Unit] = field(default_factory=list)  # units the text adds to every later task ("以下…不再列出")
     cut: bool = False
 
 
@@ -104,6 +105,9 @@ def _parse_content(text: str, match: str, a: int, b: int) -> MarkerGroup | None:
     content = match[a:b]
     if any(p in content for p in _lex()["first_is_lead"]):
         g.declares_first_lead = True
+    cm = re.search(_lex()["carry_forward"], content)
+    if cm:
+        g.carry = split_units(text, match, a + cm.start("units"), a + cm.end("units"))
     labels = sorted((m.start() + a, m.end() + a, kind)
                     for kind in ("label_lead", "label_responsible")
                     for m in re.finditer("(?:" + "|".join(map(re.escape, _words(kind))) + r")\s*[:：|]\s*\|?", content))
@@ -265,11 +269,18 @@ def _sentence_form(text: str, match: str, start: int, end: int, taken: list[Mark
     return out
 
 
-def resolve_roles(groups: list[MarkerGroup], first_is_lead: bool) -> tuple[list[Unit], list[Unit]]:
-    """Lead and responsible units of one task from its marker groups."""
+def resolve_roles(groups: list[MarkerGroup], first_is_lead: bool,
+                  bare_is_lead: bool = False) -> tuple[list[Unit], list[Unit]]:
+    """Lead and responsible units of one task from its marker groups.
+
+    ``bare_is_lead``: a marker cut before its role word, in a document whose every other
+    marker names only leads ((X牵头) style), names leads too."""
     lead: list[Unit] = []
     resp: list[Unit] = []
     for g in groups:
+        if g.bare and g.cut and bare_is_lead and not first_is_lead:
+            lead.extend(g.responsible)
+            continue
         if g.lead or not (first_is_lead and (g.bare or g.alone)):
             lead.extend(g.lead)
         if g.alone:

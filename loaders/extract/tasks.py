@@ -54,14 +54,17 @@ def extract_tasks(text: str, match: str, body_start: int, end: int) -> list[Task
         if gs:
             marked[i] = gs
     drafts: list[TaskDraft] = []
+    complete = [g for gs in marked.values() for g in gs if not g.cut and not g.bare]
+    bare_is_lead = bool(complete) and all(g.lead and not g.responsible and not g.alone for g in complete)
     if marked:
         levels = {nodes[i].level for i in marked}
         parts = {_top(nodes[i]) for i in marked}
         for i, n in enumerate(nodes):
             if i in marked:
-                drafts.extend(_split_marked(text, match, n, marked[i], first_is_lead))
+                drafts.extend(_split_marked(text, match, n, marked[i], first_is_lead, bare_is_lead=bare_is_lead))
             elif n.level in levels and n.is_leaf and _top(n) in parts:
                 drafts.append(_task(match, n, n.body_start, own_end(n), "work_item"))
+        _carry_forward(drafts)
         # markers before any provision (a table row without a number, a single-item text)
         if not nodes:
             gs = find_markers(text, match, body_start, end)
@@ -86,6 +89,17 @@ def extract_tasks(text: str, match: str, body_start: int, end: int) -> list[Task
             continue
         drafts.append(_task(match, n, n.body_start, own_end(n), "work_item"))
     return drafts
+
+
+def _carry_forward(drafts: list[TaskDraft]) -> None:
+    """Units a marker declares for all later tasks ("以下各项工作均需X落实，不再列出")."""
+    carried: list[Unit] = []
+    for d in drafts:
+        if carried:
+            names = {u.name for u in d.lead + d.responsible}
+            d.responsible.extend(u for u in carried if u.name not in names)
+        for g in d.markers:
+            carried.extend(u for u in g.carry if u.name not in {c.name for c in carried})
 
 
 def _top(n: Node) -> Node:
@@ -140,7 +154,7 @@ def _trim_end(match: str, a: int, b: int) -> int:
 
 
 def _split_marked(text: str, match: str, n: Optional[Node], groups: list[MarkerGroup], first_is_lead: bool,
-                  a: int | None = None, b: int | None = None) -> list[TaskDraft]:
+                  a: int | None = None, b: int | None = None, bare_is_lead: bool = False) -> list[TaskDraft]:
     """One task per marked block; consecutive marker groups belong to one block."""
     a = n.body_start if n is not None else a
     b = own_end(n) if n is not None else b
@@ -166,7 +180,7 @@ def _split_marked(text: str, match: str, n: Optional[Node], groups: list[MarkerG
         ts, te = _title_range(match, text_start, block[0].start)
         if te <= ts:  # marker first, title after it (a table row)
             ts, te = _title_range(match, block[-1].end, seg_end)
-        lead, resp = resolve_roles(block, first_is_lead)
+        lead, resp = resolve_roles(block, first_is_lead, bare_is_lead)
         start = n.start if (n is not None and i == 0) else text_start
         out.append(TaskDraft(node=n, path=path, kind="work_item", start=start, end=_trim_end(match, start, seg_end),
                              title_start=ts, title_end=te, lead=lead, responsible=resp, markers=block))

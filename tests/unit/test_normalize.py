@@ -1,0 +1,37 @@
+"""Normalisation keeps an exact offset map while cleaning OCR noise."""
+from __future__ import annotations
+
+from loaders.text.normalize import normalize
+from tests.conftest import SEED
+
+
+def test_offsets_map_back_to_the_original():
+    text = SEED.read_text(encoding="utf-8")
+    norm = normalize(text, "seed")
+    assert len(norm.offsets) == len(norm.text) == len(norm.match)
+    for i in range(0, len(norm.text), 97):
+        c = norm.text[i]
+        o = text[norm.offsets[i]]
+        assert c == o or c == "置" and o == "!" or c in "\n" or __import__("unicodedata").normalize("NFKC", o) == c
+
+
+def test_page_numbers_and_running_headers_are_removed_inside_sentences():
+    # seed: "…加大转型升" / "６１" / "本级文件" / "级步伐" and "…县道改造" / "７２" / " ７６０公里"
+    norm = normalize(SEED.read_text(encoding="utf-8"), "seed")
+    assert "加大转型升级步伐" in norm.text
+    assert "县道改造760公里以上" in norm.text
+    assert "上级文件" not in norm.text and "本级文件" not in norm.text
+    assert "货币化安置比例" in norm.text  # OCR '!' restored
+
+
+def test_ocr_placeholder_restored_only_when_unambiguous():
+    norm = normalize("提高货币化安!比例，确保货币化安!比例在50%以上。国!家", "t")
+    assert "货币化安置比例" in norm.text
+    assert norm.uncertain and norm.text[norm.uncertain[0]] == "!"
+    assert norm.warnings
+
+
+def test_traditional_is_matched_but_kept():
+    norm = normalize("牽頭單位:省發展改革委", "t")
+    assert norm.text.startswith("牽頭單位")
+    assert norm.match.startswith("牵头单位")
