@@ -82,6 +82,9 @@ def split_units(text: str, match: str, start: int, end: int) -> list[Unit]:
             a += 1
         while b > a and match[b - 1] in " \t\n|。.等；;，,、":
             b -= 1
+        tail = re.search(r"等(?:有关|相关|其他)?(?:部门|单位|机构)$", match[a:b])
+        if tail and looks_like_unit(match[a:a + tail.start()]):  # 市财政局等部门 → 市财政局
+            b = a + tail.start()
         name = text[a:b]
         if 2 <= len(name) <= 40 and not re.search(r"[。：:；;！？]", name) and not re.search(r"\d{3,}", name):
             out.append(Unit(name, a, b))
@@ -112,10 +115,20 @@ def _parse_content(text: str, match: str, a: int, b: int) -> MarkerGroup | None:
                     for kind in ("label_lead", "label_responsible")
                     for m in re.finditer("(?:" + "|".join(map(re.escape, _words(kind))) + r")\s*[:：|]\s*\|?", content))
     if labels:
+        other = re.compile("(?:" + "|".join(map(re.escape, _lex()["other_labels"])) + r")\s*[:：]")
+        inline_lead = re.compile(_lex()["inline_lead"])
         for i, (s, e, kind) in enumerate(labels):
             stop = labels[i + 1][0] if i + 1 < len(labels) else b
-            units = split_units(text, match, e, stop)
-            (g.lead if kind == "label_lead" else g.responsible).extend(units)
+            om = other.search(match, e, stop)  # （责任单位：X；完成时限：2016年底）
+            if om:
+                stop = om.start()
+            for u in split_units(text, match, e, stop):
+                m = inline_lead.search(match[u.start:u.end])
+                if m:  # 责任单位：市发展改革委（牵头）、市财政局
+                    end = u.start + m.start()
+                    g.lead.append(Unit(text[u.start:end], u.start, end))
+                else:
+                    (g.lead if kind == "label_lead" else g.responsible).append(u)
         return g if (g.lead or g.responsible) else None
     # role words after the units, clause by clause
     clause_rx = re.compile(r"[^，,；;。]+")

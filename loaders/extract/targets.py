@@ -30,7 +30,7 @@ from loaders.extract.numerals import cn_int
 from loaders.text.normalize import NormText
 from policykg.model import Target
 
-_CLAUSE_END = set(",;。:!?，；：！？\n")
+_CLAUSE_END = set(",;。:!?，；：！？\n|\t")
 # 《》 “” ‘’ () （） 〔〕 【】 [] regions, one level, bounded so that an unbalanced
 # bracket cannot swallow the rest of a document
 _PROTECTED = re.compile(

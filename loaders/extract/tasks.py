@@ -15,7 +15,7 @@ from typing import Optional
 
 from loaders.extract.lexicon import lexicon
 from loaders.extract.provisions import Node, build_tree
-from loaders.extract.roles import MarkerGroup, Unit, find_markers, looks_like_unit, resolve_roles
+from loaders.extract.roles import MarkerGroup, Unit, find_markers, looks_like_unit, resolve_roles, split_units
 
 _SENTENCE_END = "。；;！？!?"
 _TASK_SECTION = re.compile(r"任务|重点|举措|措施|工作|行动|分工|目标")
@@ -46,6 +46,71 @@ def own_end(n: Node) -> int:
 
 
 def extract_tasks(text: str, match: str, body_start: int, end: int) -> list[TaskDraft]:
+    rows = _table_tasks(text, match, body_start, end)
+    tasks = _tree_tasks(text, match, body_start, end)
+    if rows:
+        tasks = sorted(tasks + rows, key=lambda t: t.start)
+    return tasks
+
+
+def _cells(line: str, sep: str) -> list[str]:
+    return [c.strip() for c in line.strip().strip(sep).split(sep)]
+
+
+def _table_tasks(text: str, match: str, body_start: int, end: int) -> list[TaskDraft]:
+    """Rows of a table whose header names a task column and a lead/responsible column."""
+    cols = lexicon("roles")["table_columns"]
+    out: list[TaskDraft] = []
+    pos = body_start
+    lines = []
+    for line in match[body_start:end].split("\n"):
+        lines.append((pos, line))
+        pos += len(line) + 1
+    k = 0
+    while k < len(lines):
+        a, line = lines[k]
+        sep = "|" if line.count("|") >= 2 else ("\t" if line.count("\t") >= 2 else None)
+        if sep is None:
+            k += 1
+            continue
+        head = _cells(line, sep)
+        role = {}
+        for i, h in enumerate(head):
+            for kind in ("lead", "responsible", "deadline", "task"):
+                if kind not in role and re.fullmatch(r"\s*" + cols[kind] + r"\s*", h):
+                    role[kind] = i
+                    break
+        if "task" not in role or not ({"lead", "responsible"} & set(role)):
+            k += 1
+            continue
+        k += 1
+        while k < len(lines):
+            ra, row = lines[k]
+            cells = _cells(row, sep)
+            if len(cells) != len(head):
+                break
+            offsets, p = [], ra + (len(row) - len(row.lstrip()))
+            raw = row.strip().strip(sep)
+            base = ra + row.index(raw) if raw else ra
+            p = base
+            for c in raw.split(sep):
+                lead_ws = len(c) - len(c.lstrip())
+                offsets.append((p + lead_ws, p + lead_ws + len(c.strip())))
+                p += len(c) + 1
+            ta, tb = offsets[role["task"]]
+            ts, te = _title_range(match, ta, tb)
+            d = TaskDraft(node=None, path=cells[0] if cells[0].isdigit() else str(len(out) + 1), kind="work_item",
+                          start=ra, end=ra + len(row), title_start=ts, title_end=te)
+            for kind, target in (("lead", d.lead), ("responsible", d.responsible)):
+                if kind in role:
+                    ca, cb = offsets[role[kind]]
+                    target.extend(split_units(text, match, ca, cb))
+            out.append(d)
+            k += 1
+    return out
+
+
+def _tree_tasks(text: str, match: str, body_start: int, end: int) -> list[TaskDraft]:
     nodes = build_tree(match, body_start, end)
     first_is_lead = any(p in match[body_start:end] for p in lexicon("roles")["first_is_lead"])
     marked: dict[int, list[MarkerGroup]] = {}

@@ -1,0 +1,26 @@
+"""Task segmentation on a made-up plan that mixes formats real plans use (tests/fixtures/formats-plan.txt:
+written for these tests from patterns of 重点工作任务分解 plans; not a real document)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from loaders.pipeline import extract_file
+
+FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "formats-plan.txt"
+
+
+def test_mixed_formats():
+    ex = extract_file(FIXTURE)
+    assert [d.doc_type for d in ex.documents] == ["通知", "方案"]
+    assert ex.documents[1].parent_id == ex.documents[0].id
+    got = [(t.title, [a.name for a in t.lead], [a.name for a in t.responsible],
+            [d.date.isoformat() for d in t.deadlines if d.date]) for t in ex.tasks]
+    assert got == [
+        ("加快推进重大项目建设,全年完成固定资产投资500亿元以上", ["市发展改革委"], ["市财政局", "市自然资源局"], ["2019-12-31"]),
+        ("深化“放管服”改革", ["市政务服务中心"], ["市司法局"], ["2019-06-30"]),
+        ("优化营商环境", [], ["市商务局", "市市场监管局"], []),
+        ("建设城市快速路网,新建道路30公里", ["市住房城乡建设局"], ["市交通运输局", "市财政局"], ["2019-12-31"]),
+        ("实施老旧小区改造100个", ["市住房城乡建设局"], ["各县(市、区)人民政府"], ["2019-10-31"]),
+    ]
+    texts = {g.text for g in ex.targets}
+    assert "新建道路30公里" in texts and "实施老旧小区改造100个" in texts
