@@ -243,7 +243,7 @@ def _label_lines(text: str, match: str, start: int, end: int, taken: list[Marker
     global _LABEL_LINE
     if _LABEL_LINE is None:
         words = "|".join(map(re.escape, _words("label_lead") + _words("label_responsible")))
-        _LABEL_LINE = re.compile(r"(?m)^[ \t|]*(?:" + words + r")\s*[:：|]")
+        _LABEL_LINE = re.compile(r"(?m)(?:^|(?<=[。；;]))[ \t|]*(?:" + words + r")\s*[:：|]")
     out: list[MarkerGroup] = []
     runs: list[list[int]] = []
     for m in _LABEL_LINE.finditer(match, start, end):
