@@ -22,7 +22,9 @@ from loaders.export_json import to_gold_shape
 from loaders.graph_rows import GraphRows, match_key, merge_rows, rows_for
 from loaders.pipeline import StageTimer, extract_file
 from policykg import config
-from policykg.answers import CitingTask, DepartmentAnswer, Evidence
+from policykg.answers import (AgencyTask, CitingDocument, CitingTask, DeadlineInfo, DepartmentAnswer,
+                              DocumentInForce, Evidence, Impact, ImpactedDocument, ImpactedTask, ImpactLink,
+                              SectorAgency, TargetAnswer, TaskAgency, TaskDeadline)
 from policykg.errors import BackendError, InputError, QueryError
 from policykg.model import Extraction
 
@@ -162,8 +164,14 @@ class PolicyGraph:
     @property
     def backend(self) -> Backend:
         if self._backend is None:
-            self._backend = open_backend(self.backend_name)
+            self._backend = self._open(self.backend_name)
         return self._backend
+
+    def _open(self, name: str) -> Backend:
+        """The embedded store lives in THIS graph's home (``home/store``), not always in $POLICYKG_HOME."""
+        if name == "embedded":
+            return EmbeddedBackend(self.home / "store")
+        return open_backend(name)
 
     def close(self) -> None:
         if self._backend is not None:
@@ -194,13 +202,17 @@ class PolicyGraph:
             extractions.append(ex)
             self._keep_source(ex)
             report.warnings.extend(ex.warnings)
-        rows = timer.run("rows", lambda: merge_rows(rows_for(ex) for ex in extractions))
+        # the agency authority file first (issue 4): its labels, levels and sectors win on shared agency nodes
+        from loaders.authority import authority_rows, load_authority
+
+        report.warnings.extend(f"agency authority file: {p}" for p in load_authority().problems)
+        rows = timer.run("rows", lambda: merge_rows([authority_rows(), *(rows_for(ex) for ex in extractions)]))
         sources = {ex.source.id for ex in extractions}
         names = [self.backend_name] + [b for b in also if b != self.backend_name]
         for i, name in enumerate(names):
             if progress:
                 progress(f"load {name}", len(files) + i, len(files) + len(names))
-            backend = self.backend if name == self.backend_name else open_backend(name)
+            backend = self.backend if name == self.backend_name else self._open(name)
             try:
                 timer.run(f"load:{name}", backend.load, rows, sources)
             finally:
@@ -234,6 +246,43 @@ class PolicyGraph:
                         doc_title=r.get("doc_title"), doc_number=r.get("doc_number"),
                         quote=self._quote(r["source"], int(r["start"]), int(r["end"])))
 
+    # -- laws corpus ----------------------------------------------------
+    def load_laws(self, root: Optional[str | Path] = None, also: Iterable[str] = (), *, limit: Optional[int] = None,
+                  progress: Optional[Callable[[str, int, int], None]] = None):
+        """Parse the laws corpus (``root``: a folder of ``<category>/<title>(<date>).md`` or one file) and
+        load it into this backend and ``also``: Law nodes, law-to-law CITES, SAME_AS from cited documents.
+
+        Each law file is its own source: re-loading it replaces its subgraph only (incremental).
+        ``root`` defaults to ``../shared/corpus/laws`` beside the project when that exists.
+        Returns a :class:`loaders.laws.LawsLoadReport`."""
+        import time
+
+        from loaders.laws import LawsLoadReport, iter_laws, load_records
+
+        if root is None:
+            root = config.PROJECT_ROOT.parent / "shared" / "corpus" / "laws"
+            if not root.exists():
+                raise InputError(f"no laws corpus at {root}; give its folder, e.g. policykg laws load PATH")
+        report = LawsLoadReport()
+        t0 = time.perf_counter()
+        on_file = (lambda i, n, f: progress(f"parse {f.name}", i, n)) if progress else None
+        records = list(iter_laws(root, limit=limit, errors=report.errors, on_file=on_file))
+        report.seconds["parse"] = time.perf_counter() - t0
+        d = self.home / "sources"
+        d.mkdir(parents=True, exist_ok=True)
+        for r in records:  # the original text, so answers can quote their sentence
+            (d / f"{r.source_id}.txt").write_text(r.text, encoding="utf-8")
+        names = [self.backend_name] + [b for b in also if b != self.backend_name]
+        opened = [(name, self.backend if name == self.backend_name else self._open(name)) for name in names]
+        try:
+            if progress:
+                progress(f"load {', '.join(names)}", len(records), len(records))
+            return load_records(records, opened, report)
+        finally:
+            for name, b in opened:
+                if b is not self.backend:
+                    b.close()
+
     # -- questions ------------------------------------------------------
     def query_rows(self, name: str, **params: Any) -> list[dict[str, Any]]:
         """Run a named query on the current backend; rows sorted for stable output."""
@@ -266,6 +315,201 @@ class PolicyGraph:
                                   leads=leads, evidence=self._evidence(r)))
         return sorted(out, key=lambda c: c.task_id)
 
+    # -- query library (issue 4) -----------------------------------------
+    # Each method runs one named query (queries/NAME.rq | NAME.cypher) on the current backend.
+    # Strings go in match form; dates as datetime.date (xsd:date in SPARQL, date($x) in Cypher);
+    # an absent optional parameter as None (UNDEF in SPARQL, null in Cypher).
+
+    def documents_citing(self, regulation: str) -> list[CitingDocument]:
+        """Documents citing a regulation (number or title fragment), directly or through documents citing it."""
+        reg = _required(regulation, "give a document number (财税〔2015〕119号) or a title fragment")
+        out = [CitingDocument(doc_id=r["doc_id"], doc_title=r.get("doc_title"), doc_number=r.get("doc_number"),
+                              cited=r["cited"], relation=r["relation"], matched=r["matched"],
+                              direct=r["cited"] == r["matched"], evidence=self._evidence(r))
+               for r in self.query_rows("documents_citing", reg=reg)]
+        return sorted(out, key=lambda c: (not c.direct, c.doc_id, c.cited))
+
+    def impact(self, regulation: str, on: Any = None) -> Impact:
+        """What repealing or amending ``regulation`` touches: implementing / based-on documents
+        (transitively, with their annexes) → their tasks → lead and responsible agencies → the
+        deadlines still open on ``on`` (a date or ISO string; None = all deadlines)."""
+        reg = _required(regulation, "give a document number (绵府发〔2016〕13号) or a title fragment")
+        on_date = _date(on, "on") if on is not None else None
+        rows = self.query_rows("impact_of_document", reg=reg, on_date=on_date)
+        docs: dict[str, dict[str, Any]] = {}
+        for r in rows:
+            d = docs.setdefault(r["doc_id"], {"row": r, "links": {}, "tasks": {}})
+            link_key = (r["through_doc"], r["relation"], r["cited"], r["cite_start"], r["cite_end"])
+            if link_key not in d["links"]:
+                own = r["through_doc"] == r["doc_id"]
+                d["links"][link_key] = ImpactLink(
+                    through_doc=r["through_doc"], relation=r["relation"], cited=r["cited"],
+                    evidence=self._evidence({"source": r["source"], "start": r["cite_start"], "end": r["cite_end"],
+                                             "doc_id": r["through_doc"],
+                                             "doc_title": r.get("doc_title") if own else None,
+                                             "doc_number": r.get("doc_number") if own else None}))
+            if not r.get("task_id"):
+                continue
+            t = d["tasks"].setdefault(r["task_id"], {"row": r, "agencies": {}, "deadlines": {}})
+            if r.get("agency"):
+                t["agencies"][(r["role"], r["agency"])] = TaskAgency(r["agency"], r.get("canonical"), r["role"])
+            if r.get("deadline"):
+                t["deadlines"][(r["deadline"], r.get("deadline_date"))] = DeadlineInfo(
+                    r["deadline"], r.get("deadline_date"), r["deadline_kind"])
+        documents = []
+        for doc_id, d in sorted(docs.items()):
+            r = d["row"]
+            tasks = tuple(
+                ImpactedTask(task_id=task_id, task_title=t["row"]["task_title"],
+                             agencies=tuple(sorted(t["agencies"].values(), key=lambda a: (a.role != "lead", a.name))),
+                             open_deadlines=tuple(sorted(t["deadlines"].values(),
+                                                         key=lambda x: (x.date is None, x.date or "", x.text))),
+                             evidence=self._evidence(t["row"]))
+                for task_id, t in sorted(d["tasks"].items(), key=lambda kv: _task_order(kv[0])))
+            documents.append(ImpactedDocument(doc_id=doc_id, doc_title=r.get("doc_title"),
+                                              doc_number=r.get("doc_number"),
+                                              links=tuple(sorted(d["links"].values(),
+                                                                 key=lambda x: (x.through_doc, x.cited))),
+                                              tasks=tasks))
+        documents.sort(key=lambda x: _task_order(x.doc_id))
+        return Impact(regulation=regulation, on=on_date.isoformat() if on_date else None, documents=tuple(documents))
+
+    def agency_tasks(self, agency: str) -> list[AgencyTask]:
+        """The tasks an agency leads or shares (written name, canonical name, fragment or authority label)."""
+        key = _required(agency, "give an agency name, e.g. 市财政局 or 绵阳市财政局")
+        out = [AgencyTask(agency=r["agency"], canonical=r.get("canonical"), agency_id=r["agency_id"], role=r["role"],
+                          task_id=r["task_id"], task_title=r["task_title"], evidence=self._evidence(r))
+               for r in self.query_rows("agency_tasks", for_agency=key)]
+        return sorted(out, key=lambda a: (a.role != "lead", _task_order(a.task_id), a.agency))
+
+    def deadlines(self, between: tuple[Any, Any], agency: Optional[str] = None) -> list[TaskDeadline]:
+        """Tasks with a dated deadline in ``between`` = (from, to), both inclusive, with their agencies;
+        ``agency`` keeps the tasks of one agency (written or canonical name, or a fragment)."""
+        if not isinstance(between, (tuple, list)) or len(between) != 2:
+            raise QueryError("between must be a pair (from, to) of dates, e.g. ('2016-06-01', '2016-12-31')")
+        date_from, date_to = _date(between[0], "from"), _date(between[1], "to")
+        if date_from > date_to:
+            raise QueryError(f"the window is empty: {date_from} is after {date_to}")
+        for_agency = _required(agency, "") if agency is not None else None
+        rows = self.query_rows("deadlines_between", date_from=date_from, date_to=date_to, for_agency=for_agency)
+        grouped: dict[tuple[str, str, Optional[str]], dict[str, Any]] = {}
+        for r in rows:
+            g = grouped.setdefault((r["task_id"], r["deadline"], r["deadline_date"]), {"row": r, "agencies": {}})
+            if r.get("agency"):
+                g["agencies"][(r["role"], r["agency"])] = TaskAgency(r["agency"], r.get("canonical"), r["role"])
+        out = [TaskDeadline(task_id=r["task_id"], task_title=r["task_title"],
+                            deadline=DeadlineInfo(r["deadline"], r["deadline_date"], r["deadline_kind"]),
+                            agencies=tuple(sorted(g["agencies"].values(), key=lambda a: (a.role != "lead", a.name))),
+                            evidence=self._evidence(r))
+               for g in grouped.values() for r in (g["row"],)]
+        return sorted(out, key=lambda x: (x.deadline.date or "", _task_order(x.task_id)))
+
+    def in_force(self, on: Any) -> list[DocumentInForce]:
+        """Documents in force on a date: issued by then, not past their validity (有效期), not repealed."""
+        on_date = _date(on, "on")
+        out = []
+        for r in self.query_rows("in_force_on", on_date=on_date):
+            head = (self._quote(r["source"], int(r["start"]), int(r["end"])) or "")[:DOC_EVIDENCE_CHARS]
+            ev = Evidence(source=r["source"], start=int(r["start"]), end=int(r["start"]) + len(head),
+                          doc_id=r["doc_id"], doc_title=r.get("doc_title"), doc_number=r.get("doc_number"),
+                          quote=head or None)
+            out.append(DocumentInForce(doc_id=r["doc_id"], doc_title=r.get("doc_title"),
+                                       doc_number=r.get("doc_number"), doc_type=r.get("doc_type"),
+                                       issue_date=r.get("issue_date"), valid_until=r.get("valid_until"), evidence=ev))
+        return sorted(out, key=lambda d: _task_order(d.doc_id))
+
+    def targets(self, metric: Optional[str] = None, year: Optional[int] = None) -> list[TargetAnswer]:
+        """Quantitative targets whose metric contains ``metric`` (None = any), for ``year`` (None = any)."""
+        of_metric = match_key(metric) if metric and metric.strip() else None
+        if year is not None and not isinstance(year, int):
+            try:
+                year = int(year)
+            except (TypeError, ValueError):
+                raise QueryError(f"year must be a number such as 2017, not {year!r}") from None
+        out = [TargetAnswer(target_id=r["target_id"], metric=r.get("metric"), comparator=r.get("comparator"),
+                            value=float(r["value"]), unit=r["unit"], year=r.get("year"), kind=r.get("target_kind"),
+                            text=r.get("text"), task_id=r.get("task_id"), task_title=r.get("task_title"),
+                            evidence=self._evidence(r))
+               for r in self.query_rows("targets_for", of_metric=of_metric, in_year=year)]
+        return sorted(out, key=lambda t: (t.year or 0, _task_order(t.target_id)))
+
+    def agencies_in(self, sector: str, within: Optional[str] = None) -> list[SectorAgency]:
+        """Agencies of a sector (code or label: finance, 财政) or generic role (财政部门), optionally
+        within a jurisdiction (四川省 finds 绵阳市's agencies): "finance departments in Sichuan"."""
+        key = _required(sector, "give a sector (fiscal, 财政, finance) or a generic role (财政部门)")
+        rows = self.query_rows("agencies_in_sector", of_sector=key,
+                               within=match_key(within) if within and within.strip() else None)
+        out = [SectorAgency(agency_id=r["agency_id"], agency=r["agency"], jurisdiction=r.get("jurisdiction"),
+                            level=r.get("level"), sector=r["sector"], sector_label=r.get("sector_label"),
+                            role=r.get("role")) for r in rows]
+        return sorted(out, key=lambda a: (a.sector, a.agency, a.role or ""))
+
+    def export_rdf(self, fmt: str = "turtle") -> bytes:
+        """The embedded store's dataset as ``turtle`` (all graphs merged), ``trig``, ``jsonld``
+        (named graphs kept; CJK written as is, not \\u-escaped) or ``nquads``."""
+        from loaders.rdf_writer import serialize_dataset
+
+        b = self.backend
+        if not isinstance(b, EmbeddedBackend):
+            raise QueryError("export reads the embedded store; build it first (policykg build) and use "
+                             "the embedded backend")
+        if not b.store.count():
+            raise QueryError(f"the embedded store in {self.home} is empty: run `policykg build` first")
+        try:
+            return serialize_dataset(b.store.dump_nquads(), fmt)
+        except ValueError as exc:
+            raise QueryError(str(exc)) from None
+
+    # -- questions, impact reports, agency reforms (issue 6; policykg/questions.py, report.py, reforms.py) --
+    def ask(self, question: str):
+        """A question in Chinese or English (哪些部门负责去库存？ / who leads 去库存?) → a
+        :class:`policykg.questions.QuestionAnswer` with the items, a short answer and the named query,
+        parameters and SPARQL or Cypher text it ran. An unparseable question raises QueryError listing
+        what can be asked."""
+        from policykg.questions import answer
+
+        return answer(self, question)
+
+    def load_reform(self, reform: Any):
+        """Load an agency-change file (机构改革; a path or a policykg.reforms.Reform) into this backend:
+        AgencyChange nodes and SUCCEEDED_BY edges, replacing an earlier load of the same reform."""
+        from policykg.reforms import Reform, load_into, load_reform
+
+        r = reform if isinstance(reform, Reform) else load_reform(reform)
+        load_into(self.backend, r)
+        return r
+
+    def reform_impact(self, reform: Any, on: Any = None, units: Iterable[str] = ()):
+        """Every task whose lead or responsible unit no longer exists after ``reform``, with its successor
+        (a policykg.report.ImpactReport; the reform is loaded first). ``units`` keeps those units' changes."""
+        from policykg.report import reform_report
+
+        return reform_report(self, reform, on=on, units=tuple(units))
+
+    def repeal_impact(self, regulation: str, change: str = "repeal", on: Any = None):
+        """What repealing or amending ``regulation`` touches, as a policykg.report.ImpactReport."""
+        from policykg.report import repeal_report
+
+        return repeal_report(self, regulation, change=change, on=on)
+
+    def expiry(self, on: Any = None):
+        """What lapses on which date (documents' 有效期, task windows), as a policykg.report.ImpactReport."""
+        from policykg.report import expiry_report
+
+        return expiry_report(self, on=on)
+
+    def agency_profile(self, agency: str):
+        """One agency's tasks (lead / shared), their deadlines, and its successor after the 2018 reform."""
+        from policykg.report import agency_profile
+
+        return agency_profile(self, agency)
+
+    def query_text(self, name: str, **params: Any):
+        """The text this backend runs for the named query ``name`` with ``params`` (a QueryRun)."""
+        from policykg.report import query_run
+
+        return query_run(self.backend_name, name, params)
+
     def sparql(self, text: str) -> list[dict[str, Any]]:
         """Read-only SPARQL on the embedded store or the SPARQL server."""
         b = self.backend
@@ -279,6 +523,38 @@ class PolicyGraph:
         if not hasattr(b, "cypher"):
             raise QueryError(f"the {b.name} backend does not speak Cypher; use --backend neo4j")
         return b.cypher(text, params)
+
+
+#: characters of a document's opening quoted as the evidence of a whole-document answer
+DOC_EVIDENCE_CHARS = 120
+
+
+def _required(value: Optional[str], message: str) -> str:
+    """The match form of a required string parameter (QueryError with ``message`` when blank)."""
+    if not isinstance(value, str) or not value.strip():
+        raise QueryError(message or "the parameter is empty")
+    return match_key(value)
+
+
+def _date(value: Any, what: str) -> "datetime.date":
+    """A date parameter: a date or an ISO string (2016-06-30)."""
+    import datetime
+
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise QueryError(f"{what}: {value!r} is not a date; write it as YYYY-MM-DD, e.g. 2016-06-30") from None
+
+
+def _task_order(node_id: str) -> tuple:
+    """Natural order of ids such as …-d10-t2 (d2 before d10)."""
+    import re
+
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"(\d+)", node_id))
 
 
 def extract_to_json(paths: Iterable[str | Path]) -> dict[str, Any]:

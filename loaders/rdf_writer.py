@@ -231,3 +231,41 @@ def iter_graph_iris(ds: Dataset) -> Iterable[URIRef]:
     for g in ds.graphs():
         if isinstance(g.identifier, URIRef):
             yield g.identifier
+
+
+# the RDF export (`policykg export`, issue 4)
+EXPORT_FORMATS = {"turtle": "turtle", "ttl": "turtle", "trig": "trig", "jsonld": "json-ld", "json-ld": "json-ld",
+                  "nquads": "nquads", "nq": "nquads"}
+
+
+def serialize_dataset(nquads: bytes, fmt: str) -> bytes:
+    """N-Quads (a store's dump) → ``turtle`` (the union of the graphs: Turtle has no named graphs),
+    ``trig``, ``jsonld`` (named graphs kept, prefixes as a compact @context, CJK not escaped)
+    or ``nquads`` (as is)."""
+    from rdflib.namespace import ORG
+
+    kind = EXPORT_FORMATS.get(fmt.lower().strip())
+    if kind is None:
+        raise ValueError(f"unknown export format {fmt!r}; choose turtle, trig, jsonld or nquads")
+    if kind == "nquads":
+        return nquads
+    from rdflib.namespace import NamespaceManager
+
+    ds = Dataset()
+    ds.namespace_manager = NamespaceManager(ds, bind_namespaces="core")  # not rdflib's 30 default prefixes
+    ds.parse(data=nquads, format="nquads")
+    prefixes = (("pkg", PKG._NS), ("id", DATA), ("oa", OA), ("prov", PROV), ("dcterms", DCTERMS), ("skos", SKOS),
+                ("org", ORG), ("owl", OWL), ("xsd", XSD), ("rdfs", RDFS), ("rdf", RDF))
+    for prefix, ns in prefixes:
+        ds.bind(prefix, ns, override=True)
+    if kind == "turtle":
+        g = Graph(bind_namespaces="core")
+        for prefix, ns in ds.namespaces():
+            g.bind(prefix, ns, override=True)
+        for s, p, o, _c in ds.quads((None, None, None, None)):
+            g.add((s, p, o))
+        return g.serialize(format="turtle", encoding="utf-8")
+    if kind == "json-ld":
+        context = {prefix: str(ns) for prefix, ns in prefixes}
+        return ds.serialize(format="json-ld", encoding="utf-8", ensure_ascii=False, context=context, indent=1)
+    return ds.serialize(format=kind, encoding="utf-8")

@@ -201,7 +201,7 @@ DISJOINT_CLASSES: tuple[tuple[str, ...], ...] = (
 )
 
 _DOC_OR_PROVISION = ("PolicyDocument", "Provision")
-_CITING = ("PolicyDocument", "Provision", "Task")
+_CITING = ("PolicyDocument", "Provision", "Task", "Law")
 
 OBJECT_PROPERTIES: tuple[PropertySpec, ...] = (
     # responsibility -----------------------------------------------------------
@@ -224,6 +224,8 @@ OBJECT_PROPERTIES: tuple[PropertySpec, ...] = (
                  "The cited resource is the legal basis of the subject (根据/依据《…》)."),
     PropertySpec("repeals", ("cites", "eli:repeals"), _CITING, ("eli:LegalResource",),
                  "废止", "repeals", "The subject repeals the cited resource (《…》同时废止)."),
+    PropertySpec("amends", ("cites", "eli:amends"), _CITING, ("eli:LegalResource",), "修改", "amends",
+                 "The subject amends the cited resource (修改《…》, 对《…》作如下修改, a 修正案)."),
     PropertySpec("continues", ("cites",), _CITING, ("eli:LegalResource",), "延续", "continues",
                  "The subject continues or extends the validity of the cited resource "
                  "(继续执行, 有效期延长)."),
@@ -298,6 +300,12 @@ DATATYPE_PROPERTIES: tuple[PropertySpec, ...] = (
     PropertySpec("inForceFrom", ("eli:first_date_entry_in_force",), ("eli:LegalResource",),
                  ("xsd:date",), "施行日期", "in force from",
                  "The date the document enters into force (自…起施行)."),
+    PropertySpec("versionDate", ("eli:version_date",), ("eli:LegalResource",), ("xsd:date",),
+                 "版本日期", "version date",
+                 "The date of the version of the text that the resource describes (a law as "
+                 "amended on that day)."),
+    PropertySpec("articleCount", (), ("Law",), ("xsd:integer",), "条文数", "article count",
+                 "The number of articles (第X条) of the law or regulation."),
     PropertySpec("validUntil", ("eli:date_no_longer_in_force",), ("eli:LegalResource",),
                  ("xsd:date",), "有效期至", "valid until",
                  "The last date on which the document is valid (有效期至…)."),
@@ -375,7 +383,7 @@ DATATYPE_PROPERTIES: tuple[PropertySpec, ...] = (
                  "(责任单位) or 'duty' (a duty-bearer named in running text)."),
     PropertySpec("relation", (), ("Citation",), ("xsd:string",), "引用关系", "relation",
                  "The kind of citation: 'implements', 'based_on', 'refers_to', 'repeals', "
-                 "'continues' or 'invalidates' (the pkg:cites sub-property it asserts, in "
+                 "'amends', 'continues' or 'invalidates' (the pkg:cites sub-property it asserts, in "
                  "snake_case), or 'cites' when unknown."),
     PropertySpec("changeDate", (), ("AgencyChange",), ("xsd:date",), "变更日期", "change date",
                  "The date the agency change took effect."),
@@ -393,13 +401,13 @@ EXTERNAL_CLASSES = (
     "time:TemporalEntity", "time:Instant", "time:Interval", "time:TemporalUnit", "skos:Concept",
 )
 EXTERNAL_OBJECT_PROPERTIES = (
-    "eli:cites", "eli:ensures_implementation_of", "eli:based_on", "eli:repeals",
+    "eli:cites", "eli:ensures_implementation_of", "eli:based_on", "eli:repeals", "eli:amends",
     "eli:is_part_of", "eli:passed_by", "org:subOrganizationOf", "org:originalOrganization",
     "org:resultingOrganization", "prov:wasDerivedFrom", "time:unitType",
 )
 EXTERNAL_DATATYPE_PROPERTIES = (
     "eli:id_local", "eli:date_document", "eli:first_date_entry_in_force",
-    "eli:date_no_longer_in_force", "time:hasXSDDuration",
+    "eli:date_no_longer_in_force", "eli:version_date", "time:hasXSDDuration",
 )
 EXTERNAL_ANNOTATION_PROPERTIES = (
     "skos:definition", "dcterms:title", "dcterms:description", "dcterms:created",

@@ -49,6 +49,7 @@ class PKG(DefinedNamespace):
     WindowDeadline: URIRef  # window deadline: A period during which a task is carried out (e.g. 2016—2020年), or one end of it: pkg:deadlineDate is its last day (pkg:deadlineKind 'window_end') or its first day (pkg:deadlineKind 'window_start'); pkg:startDate may give the first day when one resource describes the whole window.
 
     # Object properties
+    amends: URIRef  # amends: The subject amends the cited resource (修改《…》, 对《…》作如下修改, a 修正案).
     basedOn: URIRef  # based on: The cited resource is the legal basis of the subject (根据/依据《…》).
     citedResource: URIRef  # cited resource: The legal resource that the reified citation cites.
     cites: URIRef  # cites: The document, provision or task cites the legal resource (any relation).
@@ -78,6 +79,7 @@ class PKG(DefinedNamespace):
     addressee: URIRef  # addressee: One addressee of the document (主送机关) as written, e.g. 各县市区人民政府.
     agencyLevel: URIRef  # agency level: The administrative level of the agency: 'national', 'provincial', 'prefecture', 'county' or 'township'.
     anchor: URIRef  # anchor: What a relative deadline counts from, e.g. receipt of an application or the issue date.
+    articleCount: URIRef  # article count: The number of articles (第X条) of the law or regulation.
     changeDate: URIRef  # change date: The date the agency change took effect.
     comparator: URIRef  # comparator: How the measured quantity relates to pkg:value: '>=' (达到, 不低于), '<=' (控制在…以内, 不超过), '=', '>' (超过), '<' or 'approx' (左右, 约).
     deadlineDate: URIRef  # deadline date: The last day of the deadline (for a window, its end).
@@ -98,7 +100,7 @@ class PKG(DefinedNamespace):
     provisionLevel: URIRef  # provision level: The kind of subdivision: 'part' (一、), 'section' (（一）), 'item' (1.), 'subitem' (（1）), 'chapter' (第X章) or 'article' (第X条).
     quote: URIRef  # quote: The exact original text of the span (source text[startOffset:endOffset]).
     recurrence: URIRef  # recurrence: The period of a recurring deadline: 'yearly', 'school_year', 'quarterly' or 'monthly'.
-    relation: URIRef  # relation: The kind of citation: 'implements', 'based_on', 'refers_to', 'repeals', 'continues' or 'invalidates' (the pkg:cites sub-property it asserts, in snake_case), or 'cites' when unknown.
+    relation: URIRef  # relation: The kind of citation: 'implements', 'based_on', 'refers_to', 'repeals', 'amends', 'continues' or 'invalidates' (the pkg:cites sub-property it asserts, in snake_case), or 'cites' when unknown.
     role: URIRef  # role: The part the mentioned agency plays: 'lead' (牵头单位), 'responsible' (责任单位) or 'duty' (a duty-bearer named in running text).
     sourceText: URIRef  # source text: The text of the resource: a document's body, or the sentence(s) stating a task or target, after clean-up (spans still point into the original).
     startDate: URIRef  # start date: The first day of a window deadline that describes the whole window.
@@ -110,6 +112,7 @@ class PKG(DefinedNamespace):
     unit: URIRef  # unit: The unit of pkg:value as written, e.g. %, 个, 万元, 亿元.
     validUntil: URIRef  # valid until: The last date on which the document is valid (有效期至…).
     value: URIRef  # value: The number the target sets, e.g. 50 in 达到50%.
+    versionDate: URIRef  # version date: The date of the version of the text that the resource describes (a law as amended on that day).
     writtenName: URIRef  # written name: The name of the agency or role exactly as written in the document.
 
     # Individuals

@@ -25,6 +25,8 @@ sparql_app = typer.Typer(no_args_is_help=True, help="Run a local SPARQL server (
 app.add_typer(ask_app, name="ask")
 app.add_typer(neo4j_app, name="neo4j")
 app.add_typer(sparql_app, name="sparql")
+laws_app = typer.Typer(no_args_is_help=True, help="The laws corpus: laws, regulations, judicial interpretations, rules.")
+app.add_typer(laws_app, name="laws")
 
 console = Console()
 err = Console(stderr=True)
@@ -194,6 +196,57 @@ def evaluate(paths: List[Path] = typer.Argument(..., help="the text file(s) the 
     console.print(t)
 
 
+@ask_app.command("agencies")
+def ask_agencies(sector: str = typer.Argument(..., help="a generic role (财政部门), a sector label (财政) or code (finance)"),
+                 within: Optional[str] = typer.Option(None, "--within", help="a jurisdiction, e.g. 四川省"),
+                 backend: str = BackendOpt, json_out: bool = JsonOpt) -> None:
+    """Which agencies belong to a sector or generic role, within a jurisdiction (by inference)?
+
+    Example: policykg ask agencies 财政部门 --within 四川省
+    """
+    from graph_api import PolicyGraph
+
+    try:
+        with PolicyGraph(backend) as g:
+            answers = g.agencies_in(sector, within=within)
+    except PolicyKGError as exc:
+        _fail(exc)
+    if json_out:
+        _print_json(answers)
+        return
+    where = f" in {within}" if within else ""
+    t = Table("agency", "jurisdiction", "level", "sector", "via role",
+              title=f"agencies of “{sector}”{where} ({len(answers)})")
+    for a in answers:
+        t.add_row(a.agency, a.jurisdiction or "", a.level or "", f"{a.sector_label or ''} ({a.sector})", a.role or "")
+    console.print(t)
+
+
+@app.command()
+def export(fmt: str = typer.Option("turtle", "--format", "-f", help="turtle | jsonld | nquads (also trig)"),
+           output: Path = typer.Option(..., "--output", "-o", help="the file to write ('-' for stdout)")) -> None:
+    """Export the embedded store's RDF: Turtle (all graphs merged), JSON-LD (named graphs kept,
+    Chinese written as is) or N-Quads (one named graph per document).
+
+    Example: policykg export --format jsonld -o policykg.jsonld
+    """
+    from graph_api import PolicyGraph
+    from loaders.rdf_writer import EXPORT_FORMATS
+
+    if fmt.lower() not in EXPORT_FORMATS:
+        _fail(PolicyKGError(f"unknown format {fmt!r}; choose turtle, jsonld or nquads (or trig)"))
+    try:
+        with PolicyGraph() as g:
+            data = g.export_rdf(fmt)
+    except PolicyKGError as exc:
+        _fail(exc)
+    if str(output) == "-":
+        sys.stdout.buffer.write(data)
+        return
+    output.write_bytes(data)
+    err.print(f"wrote {len(data):,} bytes of {fmt} to {output}")
+
+
 def _service_status(mod) -> None:
     st = mod.status()
     console.print(st)
@@ -279,6 +332,48 @@ def sparql_status() -> None:
     _service_status(oxigraph_server)
 
 
+@laws_app.command("load")
+def laws_load(path: Path = typer.Argument(..., help="the laws folder (<category>/<title>(<date>).md) or one .md file"),
+              neo4j: bool = typer.Option(False, "--neo4j", help="also load into Neo4j (default when NEO4J_URI is set)"),
+              limit: Optional[int] = typer.Option(None, "--limit", help="only the first N files (sorted by path)"),
+              json_out: bool = JsonOpt) -> None:
+    """Parse laws and load them: Law nodes, law-to-law citations, SAME_AS from cited documents.
+
+    Re-loading a file replaces that law's subgraph only.
+
+    Example: policykg laws load ../shared/corpus/laws --neo4j
+    """
+    import os
+
+    from graph_api import PolicyGraph
+
+    also = ["neo4j"] if neo4j or os.environ.get("NEO4J_URI") else []
+    try:
+        with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                      TimeElapsedColumn(), console=err, transient=True) as bar:
+            task = bar.add_task("laws", total=1)
+
+            def progress(desc: str, i: int, n: int) -> None:
+                bar.update(task, description=_short(desc, 40), completed=i, total=n)
+
+            with PolicyGraph() as g:
+                report = g.load_laws(path, also=also, limit=limit, progress=progress)
+    except PolicyKGError as exc:
+        _fail(exc)
+    if json_out:
+        _print_json(report)
+        return
+    console.print(f"loaded {report.files} laws, {report.citations} citations → {report.nodes} nodes, "
+                  f"{report.edges} CITES ({report.law_to_law_edges} law to law), SAME_AS "
+                  f"{', '.join(f'{k} {v}' for k, v in report.same_as.items())} into {', '.join(report.backends)}")
+    t = Table("stage", "seconds", title="time per stage")
+    for k, v in report.seconds.items():
+        t.add_row(k, f"{v:.3f}")
+    console.print(t)
+    for f, msg in report.errors[:10]:
+        err.print(f"[yellow]skipped:[/yellow] {msg}")
+
+
 @app.command()
 def demo() -> None:
     """Build the graph from the bundled gazette (embedded store) and answer sample questions.
@@ -310,6 +405,343 @@ def demo() -> None:
                     console.print(f"    “{c.evidence.short_quote(70)}”")
     except PolicyKGError as exc:
         _fail(exc)
+
+
+# ============================================================================
+# issue 6: free questions, impact reports, deadlines, agencies, read-only queries, serve
+# (this section: policykg/questions.py, policykg/report.py, policykg/reforms.py, policykg/server.py)
+
+CsvOpt = typer.Option(False, "--csv", help="print CSV instead of a table")
+
+
+def _print_csv(rows: list[dict[str, Any]], columns: Optional[list[str]] = None) -> None:
+    import csv
+
+    cols = columns or (list(rows[0]) if rows else [])
+    w = csv.DictWriter(sys.stdout, fieldnames=cols, lineterminator="\n", extrasaction="ignore")
+    w.writeheader()
+    for r in rows:
+        w.writerow({k: ("" if v is None else v if isinstance(v, (str, int, float)) else json.dumps(to_jsonable(v), ensure_ascii=False))
+                    for k, v in r.items()})
+
+
+def _flat(obj: Any) -> dict[str, Any]:
+    """A model as one flat CSV row (evidence → source, start, end, document)."""
+    d = to_jsonable(obj)
+    out: dict[str, Any] = {}
+    for k, v in d.items():
+        if k == "evidence" and isinstance(v, dict):
+            out.update({"document": v.get("doc_title") or v.get("doc_id"), "source": v.get("source"),
+                        "start": v.get("start"), "end": v.get("end")})
+        elif isinstance(v, dict) and k == "deadline":
+            out.update({"deadline": v.get("text"), "deadline_date": v.get("date"), "deadline_kind": v.get("kind")})
+        elif isinstance(v, list) and v and isinstance(v[0], dict) and "role" in v[0]:
+            for role in ("lead", "responsible"):
+                out[role] = "、".join(x.get("name") or "" for x in v if x.get("role") == role)
+        elif isinstance(v, (list, dict)):
+            out[k] = json.dumps(v, ensure_ascii=False)
+        else:
+            out[k] = v
+    return out
+
+
+def _answer_row(item: Any, mid) -> dict[str, Any]:
+    """One table row for an item of a free question's answer (by kind of answer)."""
+    ev = getattr(item, "evidence", None)
+    doc = mid(ev.doc_title or ev.doc_id, 13) if ev is not None else ""
+    where = f"{ev.start}-{ev.end}" if ev is not None else ""
+    kind = type(item).__name__
+    if kind == "DepartmentAnswer":
+        return {"agency": item.agency, "role": item.role, "task": item.task_title, "document": doc, "span": where}
+    if kind == "CitingTask":
+        return {"task": item.task_title, "lead": "、".join(item.leads), "relation": item.relation, "cited": item.cited,
+                "document": doc, "span": where}
+    if kind == "AgencyTask":
+        return {"role": item.role, "task": item.task_title, "document": doc, "span": where}
+    if kind == "TaskDeadline":
+        return {"date": item.deadline.date, "deadline": item.deadline.text, "task": item.task_title,
+                "lead": "、".join(x.name for x in item.agencies if x.role == "lead"), "document": doc}
+    if kind == "TargetAnswer":
+        return {"target": item.text, "year": item.year, "task": item.task_title or "", "document": doc, "span": where}
+    if kind == "DocumentInForce":
+        return {"document": item.doc_title or item.doc_id, "number": item.doc_number, "issued": item.issue_date,
+                "valid until": item.valid_until}
+    if kind == "ImpactItem":
+        return {"task": item.task_title, "how": item.how, "lead": "、".join(x.name for x in item.agencies
+                                                                          if x.role == "lead"),
+                "date": item.date, "document": doc}
+    return _flat(item)
+
+
+class _AskGroup(typer.core.TyperGroup):
+    """``policykg ask QUESTION`` and ``policykg ask departments X`` / ``ask citing Y``: a first argument
+    that is not a subcommand (nor an option) is a free question."""
+
+    def parse_args(self, ctx, args):  # type: ignore[override]
+        first = args[0] if args else None
+        if first is not None and first not in self.commands and first not in ("--help", "-h"):
+            args = ["question", *args]  # ask "…" / ask --json "…" → ask question …
+        return super().parse_args(ctx, args)
+
+
+ask_app.info.cls = _AskGroup
+ask_app.info.help = ('Ask the graph a question: a free question in Chinese or English '
+                     '(policykg ask "哪些部门负责去库存？"), or one of the commands below.')
+
+
+@ask_app.command("question")
+def ask_question(question: List[str] = typer.Argument(..., help="a question in Chinese or English"),
+                 backend: str = BackendOpt, json_out: bool = JsonOpt, csv_out: bool = CsvOpt,
+                 show_query: bool = typer.Option(True, "--query/--no-query", help="print the SPARQL/Cypher it ran"),
+                 limit: int = typer.Option(20, "--limit", help="rows in the table")) -> None:
+    """A free question (the default when the first word is not departments/citing).
+
+    Example: policykg ask "哪些部门负责去库存？"
+    Example: policykg ask "who leads 去库存?" --backend neo4j --json
+    """
+    from graph_api import PolicyGraph
+
+    text = " ".join(question)
+    try:
+        with PolicyGraph(backend) as g:
+            a = g.ask(text)
+    except PolicyKGError as exc:
+        _fail(exc)
+    if json_out:
+        _print_json(a)
+        return
+    if csv_out:
+        _print_csv([_flat(i) for i in a.items])
+        return
+    console.print(f"[bold]{text}[/bold]")
+    console.print(a.answer)
+    if a.summary:
+        t = Table("", "tasks", title=None, show_header=False, box=None)
+        for k, v in a.summary[:limit]:
+            t.add_row(k, str(v))
+        console.print(t)
+    if a.items:
+        from policykg.report import _mid
+
+        rows = [_answer_row(i, _mid) for i in a.items[:limit]]
+        cols = list(rows[0])
+        t = Table(title=f"{a.intent}: {len(a.items)} rows" + (f" (first {limit})" if len(a.items) > limit else ""))
+        from rich.cells import cell_len
+
+        for c in cols:  # short columns (dates, spans, roles) keep their width; long ones give way
+            longest = max(cell_len("" if r.get(c) is None else str(r.get(c))) for r in rows)
+            t.add_column(c, no_wrap=True, overflow="ellipsis", max_width=26,
+                         min_width=min(max(longest, cell_len(c)), 14) if longest <= 14 else None)
+        for r in rows:
+            t.add_row(*["" if r.get(c) is None else str(r.get(c)) for c in cols])
+        console.print(t)
+    console.print(f"[dim]query {a.query} on {a.backend} ({a.query_language}) with "
+                  f"{json.dumps(a.query_params, ensure_ascii=False)}[/dim]")
+    if show_query:
+        console.print(a.query_text, markup=False, highlight=False, style="dim")
+
+
+@app.command()
+def impact(regulation: Optional[str] = typer.Argument(None, help="a document number or title (repeal / amend)"),
+           change: str = typer.Option("repeal", "--change", help="repeal | amend"),
+           reform: Optional[Path] = typer.Option(None, "--reform", help="an agency-change file (JSON, or YAML)"),
+           unit: Optional[List[str]] = typer.Option(None, "--unit", help="with --reform: only the changes of this unit "
+                                                                          "(repeatable), e.g. --unit 市国税局"),
+           expiry: bool = typer.Option(False, "--expiry", help="what lapses on which date (有效期, task windows)"),
+           on: Optional[str] = typer.Option(None, "--on", help="a date (YYYY-MM-DD): deadlines open on it (repeal), "
+                                                               "changes by then (reform), lapsed before it (expiry)"),
+           html_path: Optional[Path] = typer.Option(None, "--html", help="also write an HTML report with a picture"),
+           backend: str = BackendOpt, json_out: bool = JsonOpt, csv_out: bool = CsvOpt,
+           limit: int = typer.Option(25, "--limit", help="tasks in the table")) -> None:
+    """Cross-document impact: a repealed or amended regulation, an agency reform (机构改革), or expiry.
+
+    Example: policykg impact 财税〔2015〕119号 --change repeal --html impact.html
+    Example: policykg impact --reform data/reforms/mianyang-2018.json --unit 市国税局 --unit 市地税局
+    Example: policykg impact --expiry --on 2022-01-01
+    """
+    from graph_api import PolicyGraph
+    from policykg.report import item_rows, print_report, save_html, to_json
+
+    modes = sum(x for x in (regulation is not None, reform is not None, expiry))
+    if modes != 1:
+        _fail(PolicyKGError("give exactly one of: REGULATION, --reform FILE, --expiry "
+                            "(e.g. policykg impact 财税〔2015〕119号)"))
+    try:
+        with PolicyGraph(backend) as g:
+            if reform is not None:
+                report = g.reform_impact(reform, on=on, units=unit or ())
+            elif expiry:
+                report = g.expiry(on=on)
+            else:
+                report = g.repeal_impact(regulation, change=change, on=on)
+    except PolicyKGError as exc:
+        _fail(exc)
+    if html_path is not None:
+        save_html(report, html_path)
+        err.print(f"wrote the HTML report to {html_path}")
+    if json_out:
+        sys.stdout.write(to_json(report) + "\n")
+    elif csv_out:
+        _print_csv(item_rows(report))
+    else:
+        print_report(console, report, limit=limit)
+
+
+@app.command()
+def deadlines(before: Optional[str] = typer.Option(None, "--before", help="due on or before (YYYY-MM-DD, 2016年底)"),
+              after: Optional[str] = typer.Option(None, "--after", help="due on or after (YYYY-MM-DD)"),
+              agency: Optional[str] = typer.Option(None, "--agency", help="only the tasks of this agency"),
+              backend: str = BackendOpt, json_out: bool = JsonOpt, csv_out: bool = CsvOpt) -> None:
+    """Tasks with a dated deadline, optionally on or before / after a date and for one agency.
+
+    Example: policykg deadlines --before 2016-12-31 --agency 市国土资源局
+    """
+    from graph_api import PolicyGraph
+    from policykg.questions import parse_when
+
+    try:
+        hi = parse_when(before).isoformat() if before else "2999-12-31"
+        if after and not _is_iso(after):
+            raise PolicyKGError(f"--after {after!r}: write the date as YYYY-MM-DD")
+        lo_iso = after or "1900-01-01"
+        with PolicyGraph(backend) as g:
+            rows = g.deadlines((lo_iso, hi), agency=agency)
+    except PolicyKGError as exc:
+        _fail(exc)
+    if json_out:
+        _print_json(rows)
+        return
+    if csv_out:
+        _print_csv([_flat(r) for r in rows])
+        return
+    t = Table("date", "deadline", "task", "lead", "responsible", "document", "source",
+              title=f"deadlines {lo_iso} … {hi}" + (f" of {agency}" if agency else "") + f" ({len(rows)})")
+    for r in rows:
+        t.add_row(r.deadline.date or "", r.deadline.text, _short(r.task_title, 26),
+                  "、".join(a.name for a in r.agencies if a.role == "lead"),
+                  _short("、".join(a.name for a in r.agencies if a.role == "responsible"), 30),
+                  _short(r.evidence.doc_title or r.evidence.doc_id, 22),
+                  f"{r.evidence.source}:{r.evidence.start}-{r.evidence.end}")
+    console.print(t)
+
+
+def _is_iso(s: str) -> bool:
+    import datetime
+
+    try:
+        datetime.date.fromisoformat(s)
+        return True
+    except ValueError:
+        return False
+
+
+@app.command()
+def agency(name: str = typer.Argument(..., help="a written or canonical name, or a fragment: 市财政局"),
+           backend: str = BackendOpt, json_out: bool = JsonOpt, csv_out: bool = CsvOpt) -> None:
+    """One agency: the tasks it leads or shares, their deadlines, and its successor after the 2018 reform.
+
+    Example: policykg agency 市国税局
+    """
+    from graph_api import PolicyGraph
+
+    try:
+        with PolicyGraph(backend) as g:
+            p = g.agency_profile(name)
+    except PolicyKGError as exc:
+        _fail(exc)
+    if json_out:
+        _print_json(p)
+        return
+    if csv_out:
+        _print_csv([_flat(t) for t in p.tasks])
+        return
+    console.print(f"[bold]{name}[/bold]: {'、'.join(p.names) or '—'}"
+                  + (f" ({'、'.join(p.canonical)})" if p.canonical else ""))
+    console.print(f"leads {p.lead} tasks, shares {p.responsible}")
+    for s in p.successors:
+        console.print(f"after the 2018 reform: {s}")
+    t = Table("role", "task", "document", "source", title=f"tasks ({len(p.tasks)})")
+    for x in p.tasks:
+        t.add_row(x.role, _short(x.task_title, 30), _short(x.evidence.doc_title or x.evidence.doc_id, 26),
+                  f"{x.evidence.source}:{x.evidence.start}-{x.evidence.end}")
+    console.print(t)
+    if p.deadlines:
+        t = Table("date", "deadline", "task", title="deadlines of its tasks")
+        for d in p.deadlines:
+            t.add_row(d.deadline.date or "", d.deadline.text, _short(d.task_title, 30))
+        console.print(t)
+
+
+@app.command()
+def query(sparql_text: Optional[str] = typer.Option(None, "--sparql", help="a SPARQL query (or @file.rq)"),
+          cypher_text: Optional[str] = typer.Option(None, "--cypher", help="a Cypher query (or @file.cypher)"),
+          backend: Optional[str] = typer.Option(None, "--backend", "-b",
+                                                help="embedded | sparql for --sparql (default embedded); neo4j for --cypher"),
+          json_out: bool = JsonOpt, csv_out: bool = CsvOpt) -> None:
+    """Run your own read-only SPARQL (embedded store / SPARQL server) or Cypher (Neo4j); writes are refused.
+
+    Example: policykg query --sparql "SELECT (COUNT(*) AS ?n) WHERE { ?t a <https://w3id.org/policykg/ontology#Task> }"
+    Example: policykg query --cypher "MATCH (a:Agency)-[:LEADS]->(t:Task) RETURN a.name AS agency, count(t) AS n ORDER BY n DESC LIMIT 5"
+    """
+    from graph_api import PolicyGraph
+
+    if (sparql_text is None) == (cypher_text is None):
+        _fail(PolicyKGError("give exactly one of --sparql TEXT or --cypher TEXT"))
+    text = sparql_text if sparql_text is not None else cypher_text
+    if text.startswith("@"):
+        try:
+            text = Path(text[1:]).read_text(encoding="utf-8")
+        except OSError as exc:
+            _fail(PolicyKGError(f"cannot read {text[1:]}: {exc}"))
+    name = backend or ("embedded" if sparql_text is not None else "neo4j")
+    try:
+        with PolicyGraph(name) as g:
+            rows = g.sparql(text) if sparql_text is not None else g.cypher(text)
+    except PolicyKGError as exc:
+        _fail(exc)
+    if json_out:
+        _print_json(rows)
+        return
+    if csv_out:
+        _print_csv(rows)
+        return
+    cols = list(rows[0]) if rows else []
+    t = Table(*cols, title=f"{len(rows)} rows")
+    for r in rows[:200]:
+        t.add_row(*[_short("" if r[c] is None else str(r[c]), 50) for c in cols])
+    console.print(t)
+    if len(rows) > 200:
+        console.print(f"… {len(rows) - 200} more (--json or --csv for all)")
+
+
+@app.command()
+def serve(host: str = typer.Option("127.0.0.1", "--host", help="loopback only: 127.0.0.1, ::1 or localhost"),
+          port: int = typer.Option(8765, "--port", help="TCP port (0: any free port)"),
+          backend: str = BackendOpt) -> None:
+    """A tiny read-only HTTP JSON API over graph_api on the loopback interface.
+
+    GET /ask?q=…, /departments?goal=…, /citing?reg=…, /impact?reg=…&change=repeal, /deadlines?before=…,
+    /agency?name=…, /targets?year=…, /health.
+
+    Example: policykg serve --port 8765   then   curl 'http://127.0.0.1:8765/ask?q=哪些部门负责去库存'
+    """
+    from policykg.server import make_server
+
+    try:
+        srv = make_server(host, port, backend)
+    except PolicyKGError as exc:
+        _fail(exc)
+    h, p = srv.server_address[:2]
+    err.print(f"policykg serving {backend} read-only on http://{h}:{p}/ (Ctrl-C to stop)")
+    try:
+        srv.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        srv.server_close()
+
+
+# ============================================================================ end of issue 6 section
 
 
 if __name__ == "__main__":  # pragma: no cover

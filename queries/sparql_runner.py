@@ -72,20 +72,25 @@ def run_embedded(store, name: str, params: dict[str, Any]) -> list[dict[str, Any
 
 
 def values_block(params: dict[str, Any], order: list[str]) -> str:
-    """``VALUES (?a ?b) { ("x" 1) }`` from rdflib terms (their n3 form escapes quotes and brackets)."""
+    """``VALUES (?a ?b) { ("x" 1) }`` from rdflib terms (their n3 form escapes quotes and brackets).
+
+    ``None`` becomes ``UNDEF`` (the variable stays unbound: a query tests ``!BOUND(?x)``);
+    a ``datetime.date`` becomes an ``xsd:date`` literal, an int an ``xsd:integer``."""
     if not order:
         return ""
     head = " ".join("?" + p for p in order)
-    body = " ".join(_term(params[p]).n3() for p in order)
+    body = " ".join("UNDEF" if params[p] is None else _term(params[p]).n3() for p in order)
     return f"VALUES ({head}) {{ ({body}) }}"
 
 
 def bind_values(text: str, params: dict[str, Any], order: list[str]) -> str:
+    """Put the VALUES block at every ``#@values`` marker (a FILTER inside a nested OPTIONAL
+    group only sees the parameters when that group has its own marker)."""
     if not order:
         return text
     if _VALUES_MARK not in text:
         raise QueryError("a parameterised .rq file must mark where its VALUES block goes with '#@values'")
-    return text.replace(_VALUES_MARK, values_block(params, order), 1)
+    return text.replace(_VALUES_MARK, values_block(params, order))
 
 
 def run_remote(endpoint: str, name: str, params: dict[str, Any], timeout: int = 30) -> list[dict[str, Any]]:
@@ -104,7 +109,9 @@ def run_remote_text(endpoint: str, text: str, timeout: int = 30) -> list[dict[st
     sw.setReturnFormat(JSON)
     sw.setTimeout(timeout)
     sw.addParameter("union-default-graph", "true")  # oxigraph: the union of the named graphs
-    sw.setQuery(text)
+    # SPARQLWrapper guesses the query form from the text, comments included (a header word such as
+    # "loads" made it send a SELECT as an update): send the query without its whole-line comments
+    sw.setQuery(re.sub(r"(?m)^[ \t]*#.*\n?", "", text))
     try:
         res = sw.queryAndConvert()
     except QueryBadFormed as exc:

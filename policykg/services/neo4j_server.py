@@ -355,6 +355,9 @@ def neo4j_conf() -> str:
         "server.logs.user.config=conf/user-logs.xml",
         "",
     ]
+    from policykg.services.neo4j_browser import browser_conf_lines  # style at connect, guides, no telemetry
+
+    lines += browser_conf_lines() + [""]
     lines += [f"server.jvm.additional={flag}" for flag in _JVM_ADDITIONAL]
     return "\n".join(lines) + "\n"
 

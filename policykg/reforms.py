@@ -1,0 +1,532 @@
+"""Agency reforms (机构改革): a change file → validated changes → graph rows.
+
+A reform file is JSON (or YAML when PyYAML is installed)::
+
+    {"id": "mianyang-2018", "jurisdiction": "绵阳市", "issuer": "绵阳市人民政府",
+     "sources": {"tax-2018": "国税地税征管体制改革 …"},
+     "changes": [{"from": ["市国税局", "市地税局"], "to": "国家税务总局绵阳市税务局",
+                  "date": "2018-07-20", "kind": "merge", "certain": true, "source": "tax-2018"}]}
+
+* ``from`` — the unit(s) as written in documents (a string is one unit); ``to`` — the successor.
+* ``date`` — ``YYYY-MM-DD``, or ``YYYY-MM`` / ``YYYY`` when only the month or year is known.
+* ``kind`` — ``merge`` (the ``from`` units cease; default with several), ``rename`` (one unit
+  re-formed under a new name; default with one) or ``partial`` (the unit continues and some
+  duties move to ``to``).
+* ``certain`` — false when the mapping applies a pattern not confirmed for this jurisdiction.
+* ``source`` — a key of the top-level ``sources`` or free text; ``note`` — optional.
+* ``unchanged`` (optional) — units checked and kept: ``[{"name": …, "certain": …, "note": …}]``.
+Keys starting with ``_`` are comments.
+
+Written names are matched to the graph's agencies by their canonical names (the alias data in
+``data/lexicon/agencies.json``, as :mod:`loaders.extract.agencies` resolves them in a document of
+``issuer``), so ``市国税局`` here is the same Agency node as 市国税局 in a Mianyang gazette.
+
+In the graph a change is an ``AgencyChange`` (RDF: ``pkg:AgencyChange`` with ``pkg:changeDate``,
+``org:originalOrganization`` / ``org:resultingOrganization``, in the named graph
+``id:graph/reform-ID``; Neo4j: an ``AgencyChange`` node with ``ORIGINAL_ORGANIZATION`` /
+``RESULTING_ORGANIZATION`` relationships) plus ``SUCCEEDED_BY`` / ``pkg:succeededBy`` between the
+agencies for every change that is not ``partial``. Loading a reform again replaces it.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Optional
+
+from loaders.graph_rows import Edge, GraphRows, Node, agency_id, match_key
+from policykg.errors import InputError
+from policykg.model import AgencyRef, Span
+
+KINDS = ("merge", "rename", "partial")
+_TOP_KEYS = {"id", "name", "jurisdiction", "issuer", "sources", "changes", "unchanged", "description"}
+_CHANGE_KEYS = {"from", "to", "date", "kind", "certain", "source", "note"}
+_UNCHANGED_KEYS = {"name", "certain", "note"}
+_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+BUNDLED_REFORM = Path(__file__).resolve().parent.parent / "data" / "reforms" / "mianyang-2018.json"
+
+
+class ReformFileError(InputError):
+    """A reform file that cannot be read or does not validate (the message names the file and entry)."""
+
+
+@dataclass(frozen=True)
+class ResolvedAgency:
+    """A written unit name resolved like a mention in a document of the reform's issuer."""
+
+    written: str
+    name: str  # canonical when known, else as written
+    canonical: Optional[str]
+    jurisdiction: Optional[str]
+    level: Optional[str]
+    sector: Optional[str]
+    id: str
+
+    def node(self) -> Node:
+        # the same properties as loaders.graph_rows.rows_for gives an agency (so MERGEs agree)
+        return Node(self.id, "Agency", {"name": self.name, "canonical": self.canonical,
+                                        "jurisdiction": self.jurisdiction, "sector": self.sector,
+                                        "level": self.level, "generic": False, "matchKey": match_key(self.name)})
+
+
+@dataclass(frozen=True)
+class AgencyChange:
+    index: int
+    id: str  # <reform id>-c<index+1>
+    from_names: tuple[str, ...]
+    to: str
+    date: date  # the first day of the stated period
+    date_text: str  # as written: 2018-07-20, 2019-01, 2019
+    precision: str  # day | month | year
+    kind: str  # merge | rename | partial
+    certain: bool
+    source: str  # the basis, resolved from the sources table
+    note: Optional[str]
+    origins: tuple[ResolvedAgency, ...] = ()
+    successor: Optional[ResolvedAgency] = None
+
+    @property
+    def label(self) -> str:
+        return f"{'、'.join(self.from_names)} → {self.to}"
+
+    @property
+    def ends_agencies(self) -> bool:
+        """Do the ``from`` units cease to exist (merge / rename), or continue (partial)?"""
+        return self.kind != "partial"
+
+
+@dataclass(frozen=True)
+class Unchanged:
+    name: str
+    certain: bool
+    note: Optional[str]
+
+
+@dataclass(frozen=True)
+class Reform:
+    id: str
+    name: str
+    path: str
+    jurisdiction: Optional[str]
+    issuer: Optional[str]
+    changes: tuple[AgencyChange, ...]
+    unchanged: tuple[Unchanged, ...] = ()
+    sources: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def source_id(self) -> str:
+        """The provenance id its graph rows carry (a reload replaces exactly these)."""
+        return f"reform-{self.id}"
+
+    def successor_of(self, written: str) -> list[AgencyChange]:
+        """The changes whose ``from`` includes ``written`` (by canonical name)."""
+        key = resolve(written, self.issuer).id
+        return [c for c in self.changes if any(o.id == key for o in c.origins)]
+
+    def final_successor(self, change: AgencyChange) -> str:
+        """Follow later changes of the successor (A → B, then B → C gives C)."""
+        seen = {change.id}
+        cur = change
+        while True:
+            nxt = [c for c in self.changes if c.ends_agencies and c.id not in seen and c.date >= cur.date
+                   and cur.successor is not None and any(o.id == cur.successor.id for o in c.origins)]
+            if not nxt:
+                return cur.to
+            cur = min(nxt, key=lambda c: c.date)
+            seen.add(cur.id)
+
+
+def resolve(written: str, issuer: Optional[str]) -> ResolvedAgency:
+    """Canonical name, jurisdiction and graph id of a unit written in a document of ``issuer``.
+
+    The agency authority file (``data/authority/agencies.json``: preferred, written and hidden
+    labels) is asked first; otherwise the extractor's alias rules resolve the name, so the id is
+    the one a document of ``issuer`` writing the same name gets."""
+    from loaders.extract.agencies import _canonical, sector_of
+
+    entry = _authority_entry(written)
+    if entry is not None:
+        return ResolvedAgency(written=written, name=entry.pref, canonical=entry.pref,
+                              jurisdiction=entry.jurisdiction, level=entry.level, sector=entry.sector,
+                              id=entry.id)
+    canonical, jurisdiction, level = _canonical(written, issuer)
+    ref = AgencyRef(name=written, span=Span("reform", 0, 0, ""), canonical=canonical, jurisdiction=jurisdiction)
+    return ResolvedAgency(written=written, name=canonical or written, canonical=canonical,
+                          jurisdiction=jurisdiction, level=level, sector=sector_of(written), id=agency_id(ref))
+
+
+def _authority_entry(written: str):
+    try:
+        from loaders.authority import load_authority
+    except ImportError:  # pragma: no cover - the authority file is optional for reforms
+        return None
+    try:
+        entry = load_authority().lookup(written)
+    except Exception:  # a broken authority file is reported by the build, not here
+        return None
+    return entry if entry is not None and not entry.generic else None
+
+
+def authority_ids() -> set[str]:
+    """Ids of the agencies every build writes from the authority file (their nodes are not rewritten)."""
+    try:
+        from loaders.authority import load_authority
+
+        return {e.id for e in load_authority().agencies}
+    except Exception:
+        return set()
+
+
+# ----------------------------------------------------------------------------
+# reading and validation
+
+def _read(path: Path) -> Any:
+    if not path.is_file():
+        raise ReformFileError(f"{path}: no such reform file")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ReformFileError(f"{path}: cannot be read as UTF-8 text ({exc})") from exc
+    if path.suffix.lower() in (".yaml", ".yml"):
+        try:
+            import yaml
+        except ImportError:
+            raise ReformFileError(f"{path}: a YAML reform file needs PyYAML (pip install pyyaml), "
+                                  "or write it as JSON") from None
+        try:
+            return yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            raise ReformFileError(f"{path}: not valid YAML: {exc}") from exc
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ReformFileError(f"{path}: not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from exc
+
+
+def _parse_date(value: Any) -> tuple[date, str]:
+    if isinstance(value, date):  # YAML reads 2018-07-20 as a date
+        return value, "day"
+    if not isinstance(value, str) or not _DATE_RE.match(value.strip()):
+        raise ValueError(f"'date' must be YYYY-MM-DD, YYYY-MM or YYYY, not {value!r}")
+    y, m, d = _DATE_RE.match(value.strip()).groups()
+    try:
+        return date(int(y), int(m or 1), int(d or 1)), ("day" if d else "month" if m else "year")
+    except ValueError:
+        raise ValueError(f"'date' {value!r} is not a calendar date") from None
+
+
+def load_reform(path: str | Path) -> Reform:
+    """Read and validate a reform file; every problem is reported with the file and the entry."""
+    path = Path(path)
+    data = _read(path)
+    where = str(path)
+    if not isinstance(data, dict):
+        raise ReformFileError(f"{where}: the top level must be an object with a 'changes' list")
+    problems: list[str] = []
+    unknown = sorted(k for k in data if k not in _TOP_KEYS and not str(k).startswith("_"))
+    if unknown:
+        problems.append(f"unknown top-level key(s) {', '.join(map(repr, unknown))} "
+                        f"(known: {', '.join(sorted(_TOP_KEYS))}; keys starting with _ are comments)")
+    rid = data.get("id") or re.sub(r"[^a-z0-9-]+", "-", path.stem.lower()).strip("-") or "reform"
+    if not isinstance(rid, str) or not _ID_RE.match(rid):
+        problems.append(f"'id' must be lower-case letters, digits and '-', not {rid!r}")
+        rid = "reform"
+    issuer = data.get("issuer") or (f"{data['jurisdiction']}人民政府" if isinstance(data.get("jurisdiction"), str) else None)
+    for key in ("issuer", "jurisdiction", "name"):
+        if key in data and not isinstance(data[key], str):
+            problems.append(f"'{key}' must be a string")
+            issuer = issuer if isinstance(issuer, str) else None
+    sources = data.get("sources") or {}
+    if not isinstance(sources, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in sources.items()):
+        problems.append("'sources' must map short keys to citation text")
+        sources = {}
+    raw = data.get("changes")
+    if not isinstance(raw, list) or not raw:
+        raise ReformFileError(f"{where}: 'changes' must be a non-empty list of "
+                              '{"from": [...], "to": "...", "date": "YYYY-MM-DD", "certain": true, "source": "..."}'
+                              + ("; also: " + "; ".join(problems) if problems else ""))
+    changes: list[AgencyChange] = []
+    ends_by_origin: dict[str, int] = {}
+    for i, ch in enumerate(raw):
+        if not isinstance(ch, dict):
+            problems.append(f"changes[{i}]: must be an object, not {type(ch).__name__}")
+            continue
+        label = _entry_label(ch)
+        errs: list[str] = []
+        unknown = sorted(k for k in ch if k not in _CHANGE_KEYS and not str(k).startswith("_"))
+        if unknown:
+            errs.append(f"unknown key(s) {', '.join(map(repr, unknown))} (known: {', '.join(sorted(_CHANGE_KEYS))})")
+        missing = [k for k in ("from", "to", "date", "certain", "source") if k not in ch]
+        if missing:
+            errs.append(f"missing {', '.join(map(repr, missing))}")
+        froms = ch.get("from")
+        if isinstance(froms, str):
+            froms = [froms]
+        if "from" in ch and (not isinstance(froms, list) or not froms
+                             or not all(isinstance(f, str) and f.strip() for f in froms)):
+            errs.append("'from' must be a unit name or a non-empty list of unit names")
+            froms = None
+        to = ch.get("to")
+        if "to" in ch and (not isinstance(to, str) or not to.strip()):
+            errs.append("'to' must be the successor's name")
+            to = None
+        when, precision = date(1, 1, 1), "day"
+        if "date" in ch:
+            try:
+                when, precision = _parse_date(ch["date"])
+            except ValueError as exc:
+                errs.append(str(exc))
+        if "certain" in ch and not isinstance(ch["certain"], bool):
+            errs.append(f"'certain' must be true or false, not {ch['certain']!r}")
+        src = ch.get("source")
+        if "source" in ch and (not isinstance(src, str) or not src.strip()):
+            errs.append("'source' must name where the mapping comes from (a key of 'sources' or text)")
+        note = ch.get("note")
+        if note is not None and not isinstance(note, str):
+            errs.append("'note' must be text")
+        kind = ch.get("kind") or ("merge" if froms and len(froms) > 1 else "rename")
+        if kind not in KINDS:
+            errs.append(f"'kind' must be one of {', '.join(KINDS)}, not {kind!r}")
+        elif kind == "rename" and froms and len(froms) != 1:
+            errs.append("a rename has exactly one 'from' (use kind 'merge' for several)")
+        if froms and to:
+            froms = [f.strip() for f in froms]
+            to = to.strip()
+            origins = tuple(resolve(f, issuer) for f in froms)
+            successor = resolve(to, issuer)
+            if len({o.id for o in origins}) != len(origins):
+                errs.append("'from' names the same unit twice")
+            if any(o.id == successor.id for o in origins):
+                errs.append(f"'to' ({to}) is also in 'from' — a unit cannot succeed itself "
+                            "(list it under 'unchanged', or use kind 'partial' for duties moving elsewhere)")
+            if kind != "partial" and not errs:
+                for o in origins:
+                    if o.id in ends_by_origin:
+                        j = ends_by_origin[o.id]
+                        errs.append(f"{o.written} already ceases in changes[{j}] ({changes_label(raw[j])}); "
+                                    "a unit can cease only once (use kind 'partial' for moved duties)")
+                    ends_by_origin[o.id] = i
+        if errs:
+            problems.extend(f"changes[{i}] ({label}): {e}" for e in errs)
+            continue
+        changes.append(AgencyChange(
+            index=i, id=f"{rid}-c{i + 1}", from_names=tuple(froms), to=to, date=when,
+            date_text=when.isoformat() if precision == "day" else
+            (f"{when.year}-{when.month:02d}" if precision == "month" else str(when.year)),
+            precision=precision, kind=kind, certain=ch["certain"], source=sources.get(src.strip(), src.strip()),
+            note=note, origins=origins, successor=successor))
+    unchanged: list[Unchanged] = []
+    raw_u = data.get("unchanged") or []
+    if not isinstance(raw_u, list):
+        problems.append("'unchanged' must be a list")
+        raw_u = []
+    for i, u in enumerate(raw_u):
+        if isinstance(u, str):
+            u = {"name": u, "certain": True}
+        if not isinstance(u, dict) or not isinstance(u.get("name"), str) or not u["name"].strip():
+            problems.append(f"unchanged[{i}]: must be a unit name or {{\"name\": …, \"certain\": …, \"note\": …}}")
+            continue
+        bad = sorted(k for k in u if k not in _UNCHANGED_KEYS and not str(k).startswith("_"))
+        if bad:
+            problems.append(f"unchanged[{i}] ({u['name']}): unknown key(s) {', '.join(map(repr, bad))}")
+            continue
+        if not isinstance(u.get("certain", True), bool):
+            problems.append(f"unchanged[{i}] ({u['name']}): 'certain' must be true or false")
+            continue
+        rid_u = resolve(u["name"], issuer).id
+        if rid_u in ends_by_origin:
+            j = ends_by_origin[rid_u]
+            problems.append(f"unchanged[{i}] ({u['name']}): but changes[{j}] ({changes_label(raw[j])}) ends it")
+            continue
+        unchanged.append(Unchanged(u["name"].strip(), u.get("certain", True), u.get("note")))
+    # a cycle (A → B and B → A) cannot be followed
+    succ = {o.id: c.successor.id for c in changes if c.ends_agencies for o in c.origins if c.successor}
+    for start in succ:
+        seen, cur = {start}, succ[start]
+        while cur in succ:
+            if cur in seen:
+                problems.append(f"the changes form a cycle through {next(c.label for c in changes if any(o.id == start for o in c.origins))}")
+                break
+            seen.add(cur)
+            cur = succ[cur]
+        else:
+            continue
+        break
+    if problems:
+        head = f"{where}: {len(problems)} problem{'s' if len(problems) > 1 else ''} in the reform file"
+        raise ReformFileError(head + ":\n  " + "\n  ".join(problems))
+    return Reform(id=rid, name=data.get("name") or rid, path=where, jurisdiction=data.get("jurisdiction"),
+                  issuer=issuer, changes=tuple(changes), unchanged=tuple(unchanged), sources=dict(sources))
+
+
+def _entry_label(ch: dict) -> str:
+    return changes_label(ch)
+
+
+def changes_label(ch: Any) -> str:
+    if not isinstance(ch, dict):
+        return "?"
+    f = ch.get("from")
+    f = "、".join(x for x in f if isinstance(x, str)) if isinstance(f, list) else (f if isinstance(f, str) else "?")
+    t = ch.get("to") if isinstance(ch.get("to"), str) else "?"
+    return f"{f} → {t}"
+
+
+# ----------------------------------------------------------------------------
+# the graph
+
+def reform_rows(reform: Reform) -> GraphRows:
+    """Agency nodes (shared) for every unit named, and SUCCEEDED_BY edges owned by the reform."""
+    g = GraphRows()
+    seen: set[str] = set()
+    for c in reform.changes:
+        for a in (*c.origins, c.successor):
+            if a is not None and a.id not in seen:
+                seen.add(a.id)
+                g.nodes.append(a.node())
+        if not c.ends_agencies or c.successor is None:
+            continue
+        for k, o in enumerate(c.origins):
+            g.edges.append(Edge(o.id, "SUCCEEDED_BY", c.successor.id, {
+                "reform": reform.id, "changeId": c.id, "changeDate": c.date.isoformat(),
+                "datePrecision": c.precision, "kind": c.kind, "certain": c.certain, "name": o.written,
+                "successorName": c.to, "start": c.index * 100 + k}, reform.source_id))
+    return g
+
+
+def change_props(reform: Reform, c: AgencyChange) -> dict[str, Any]:
+    """Properties of the AgencyChange node (Neo4j) — the RDF twin carries the same facts."""
+    return {"id": c.id, "reform": reform.id, "sourceId": reform.source_id, "label": c.label,
+            "changeDate": c.date.isoformat(), "datePrecision": c.precision, "kind": c.kind,
+            "certain": c.certain, "certainty": "certain" if c.certain else "uncertain",
+            "basis": c.source, "note": c.note, "fromNames": list(c.from_names), "toName": c.to}
+
+
+def reform_dataset(reform: Reform):
+    """RDF of the reform, all in the named graph ``id:graph/reform-ID`` (a reload drops it first):
+    the changes (pkg:AgencyChange), pkg:succeededBy between agencies, and a minimal description
+    (type, label, prefLabel, matchKey) of the agencies that neither the authority file nor a
+    document may have given the graph."""
+    from rdflib import Dataset, Literal
+    from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SKOS, XSD
+
+    from loaders.rdf_writer import iri, source_iri
+    from ontology.namespace import DATA, PKG
+
+    rows = reform_rows(reform)
+    ds = Dataset()
+    g = ds.graph(reform_graph_iri(reform))
+    known = authority_ids()
+    for n in rows.nodes:
+        if n.id in known:
+            continue
+        s = iri(n.id, "Agency")
+        g.add((s, RDF.type, PKG.Agency))
+        g.add((s, DCTERMS.identifier, Literal(n.id)))
+        g.add((s, RDFS.label, Literal(n.props["name"], lang="zh")))
+        if n.props.get("canonical"):
+            g.add((s, SKOS.prefLabel, Literal(n.props["canonical"], lang="zh")))
+        g.add((s, PKG.matchKey, Literal(n.props["matchKey"])))
+        if n.props.get("level"):
+            g.add((s, PKG.agencyLevel, Literal(n.props["level"])))
+    src = source_iri(reform.source_id)
+    g.add((src, RDF.type, PROV.Entity))
+    g.add((src, DCTERMS.identifier, Literal(reform.source_id)))
+    g.add((src, RDFS.label, Literal(reform.name, lang="zh")))
+    for c in reform.changes:
+        s = DATA[f"agencychange/{c.id}"]
+        g.add((s, RDF.type, PKG.AgencyChange))
+        g.add((s, DCTERMS.identifier, Literal(c.id)))
+        g.add((s, PROV.wasDerivedFrom, src))
+        g.add((s, RDFS.label, Literal(c.label, lang="zh")))
+        g.add((s, PKG.changeDate, Literal(c.date.isoformat(), datatype=XSD.date)))
+        g.add((s, DCTERMS.type, Literal(c.kind)))
+        g.add((s, SKOS.editorialNote, Literal("certain" if c.certain else "uncertain")))
+        g.add((s, DCTERMS.source, Literal(c.source, lang="zh")))
+        if c.note:
+            g.add((s, SKOS.note, Literal(c.note, lang="zh")))
+        for o in c.origins:
+            g.add((s, ORG.originalOrganization, iri(o.id, "Agency")))
+        if c.successor is not None:
+            g.add((s, ORG.resultingOrganization, iri(c.successor.id, "Agency")))
+    for e in rows.edges:
+        g.add((iri(e.src, "Agency"), PKG.succeededBy, iri(e.dst, "Agency")))
+    return ds
+
+
+def reform_graph_iri(reform: Reform):
+    from ontology.namespace import DATA
+
+    return DATA[f"graph/{reform.source_id}"]
+
+
+# Neo4j: one write transaction replaces the reform. Labels and types are constants of this text;
+# all data goes in as parameters. Agencies the graph already has keep their properties (ON CREATE).
+_NEO4J_STATEMENTS = (
+    ("MATCH (n:Entity {sourceId: $source}) DETACH DELETE n", "changes"),
+    ("MATCH ()-[r:SUCCEEDED_BY {sourceId: $source}]->() DELETE r", "edges"),
+    ("UNWIND $agencies AS a MERGE (n:Entity {id: a.id}) ON CREATE SET n = a.props, n:Agency", "agencies"),
+    ("UNWIND $edges AS e MATCH (a:Entity {id: e.src}) MATCH (b:Entity {id: e.dst}) "
+     "MERGE (a)-[r:SUCCEEDED_BY {edgeKey: e.key}]->(b) SET r = e.props", "edges"),
+    ("UNWIND $changes AS c CREATE (n:Entity:AgencyChange) SET n = c.props "
+     "WITH n, c UNWIND c.origins AS oid MATCH (a:Entity {id: oid}) CREATE (n)-[:ORIGINAL_ORGANIZATION]->(a)",
+     "changes"),
+    ("UNWIND $changes AS c MATCH (n:AgencyChange {id: c.props.id}) MATCH (b:Entity {id: c.successor}) "
+     "CREATE (n)-[:RESULTING_ORGANIZATION]->(b)", "changes"),
+)
+
+
+def _neo4j_params(reform: Reform) -> dict[str, Any]:
+    from loaders.neo4j_writer import _clean
+
+    rows = reform_rows(reform)
+    agencies = [{"id": n.id, "props": {**_clean(n.props), "id": n.id}} for n in rows.nodes]
+    edges = [{"src": e.src, "dst": e.dst, "key": f"{e.source_id}|{e.props['start']}",
+              "props": {**_clean(e.props), "sourceId": e.source_id,
+                        "edgeKey": f"{e.source_id}|{e.props['start']}"}} for e in rows.edges]
+    changes = [{"props": _clean(change_props(reform, c)), "origins": [o.id for o in c.origins],
+                "successor": c.successor.id if c.successor else ""} for c in reform.changes]
+    return {"source": reform.source_id, "agencies": agencies, "edges": edges, "changes": changes}
+
+
+def load_into(backend: Any, reform: Reform) -> int:
+    """Load (or replace) the reform in a graph_api backend; returns the number of changes written."""
+    name = getattr(backend, "name", "")
+    if name == "neo4j":
+        from loaders.neo4j_writer import translate_error
+
+        params = _neo4j_params(reform)
+
+        def work(tx):
+            for text, key in _NEO4J_STATEMENTS:
+                tx.run(text, {"source": params["source"], key: params[key]}).consume()
+            return tx.run("MATCH (n:AgencyChange {sourceId: $source}) RETURN count(n) AS n",
+                          source=params["source"]).single()["n"]
+
+        try:
+            with backend.driver.session(database=backend.settings.database) as session:
+                return session.execute_write(work)
+        except Exception as exc:
+            raise translate_error(exc, f"loading the reform {reform.path} (nothing of it was committed)",
+                                  backend.settings.uri) from exc
+    from loaders.rdf_writer import to_nquads
+
+    data = to_nquads(reform_dataset(reform))
+    graph = str(reform_graph_iri(reform))
+    if name == "embedded":
+        import pyoxigraph as ox
+
+        store = backend.store.store
+        store.remove_graph(ox.NamedNode(graph))
+        store.load(data, format=ox.RdfFormat.N_QUADS)
+        store.flush()
+        return len(reform.changes)
+    if name == "sparql":
+        remote = backend.store
+        remote._post(remote.update_url, f"DROP SILENT GRAPH <{graph}>".encode("utf-8"), "application/sparql-update")
+        remote._post(remote.store_url, data, "application/n-quads")
+        return len(reform.changes)
+    raise ReformFileError(f"cannot load a reform into the {name or type(backend).__name__} backend")

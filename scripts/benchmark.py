@@ -1,0 +1,339 @@
+#!/usr/bin/env python3
+"""policykg benchmarks, one section per backend or concern.
+
+    python scripts/benchmark.py                      # every section
+    python scripts/benchmark.py --section neo4j      # one section (repeat --section for more)
+    python scripts/benchmark.py --list               # the sections
+
+Sections register themselves in :data:`SECTIONS` with :func:`section` (a name, a
+function taking the parsed arguments, and optionally a function adding the
+section's own ``--<name>-…`` options). Each prints what it measured, on what, and
+its figures. Servers are the ones :mod:`policykg.config` points at (started
+locally when they are the local defaults).
+"""
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Optional
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run from a checkout without installing
+    sys.path.insert(0, str(ROOT))
+
+
+@dataclass
+class Section:
+    name: str
+    run: Callable[[argparse.Namespace], None]
+    add_arguments: Optional[Callable[[argparse.ArgumentParser], None]] = None
+    help: str = ""
+
+
+#: name → section, in the order they run
+SECTIONS: dict[str, Section] = {}
+
+
+def section(name: str, help: str = "", add_arguments: Optional[Callable[[argparse.ArgumentParser], None]] = None):
+    """Decorator: register ``fn(args)`` as the section ``name``."""
+    def register(fn: Callable[[argparse.Namespace], None]):
+        SECTIONS[name] = Section(name, fn, add_arguments, help or (fn.__doc__ or "").strip().split("\n")[0])
+        return fn
+    return register
+
+
+# =============================================================================
+# neo4j: the batched writer (UNWIND, one transaction per source) against per-row MERGEs
+
+NEO4J_PREFIX = "bench"  # every id the section writes starts with it; it deletes them before and after
+
+
+def _neo4j_arguments(ap: argparse.ArgumentParser) -> None:
+    g = ap.add_argument_group("section neo4j")
+    g.add_argument("--neo4j-docs", type=int, default=1000, metavar="N",
+                   help="documents in the synthetic corpus for the batched writer (default 1000)")
+    g.add_argument("--neo4j-per-row-docs", type=int, default=30, metavar="N",
+                   help="documents of the same corpus loaded by the per-row baseline (default 30; "
+                        "its rate is measured on these and the time for all documents extrapolated)")
+    g.add_argument("--neo4j-batch-size", type=int, default=None, metavar="N",
+                   help="UNWIND batch size (default: the writer's, 1000)")
+    g.add_argument("--neo4j-keep", action="store_true", help="leave the benchmark's nodes in Neo4j")
+
+
+def replicate(rows, copies: int, prefix: str):
+    """``copies`` copies of ``rows`` with disjoint ids: copy k's owned nodes, edges and source ids
+    get ``<prefix>NNN-``; shared nodes (agencies, cited documents, sectors, jurisdictions) get
+    ``<prefix>`` only, so they are shared between the copies as in a real corpus."""
+    from loaders.graph_rows import Edge, GraphRows, Node
+
+    shared = {n.id for n in rows.nodes if n.source_id is None}
+    out = GraphRows()
+    out.nodes.extend(Node(prefix + n.id, n.label, n.props, None) for n in rows.nodes if n.source_id is None)
+    for k in range(copies):
+        tag = f"{prefix}{k:03d}-"
+
+        def ref(i: str) -> str:
+            return prefix + i if i in shared else tag + i
+
+        out.nodes.extend(Node(tag + n.id, n.label, n.props, tag + n.source_id)
+                         for n in rows.nodes if n.source_id is not None)
+        out.edges.extend(Edge(ref(e.src), e.type, ref(e.dst), e.props,
+                              None if e.source_id is None else tag + e.source_id) for e in rows.edges)
+    return out
+
+
+def _delete_prefix(writer, prefix: str) -> int:
+    """Delete every node whose id starts with ``prefix`` (and its relationships); returns how many."""
+    with writer.driver.session(database=writer.database) as s:
+        n = s.run("MATCH (n:Entity) WHERE n.id STARTS WITH $p RETURN count(n) AS c", p=prefix).single()["c"]
+        if n:
+            s.run("MATCH (n:Entity) WHERE n.id STARTS WITH $p "
+                  "CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS", p=prefix).consume()
+    return n
+
+
+def _graph_size(writer, prefix: str) -> tuple[int, int]:
+    """(nodes, relationships) whose (start) node's id starts with ``prefix``."""
+    nodes = writer.driver.execute_query(
+        "MATCH (n:Entity) WHERE n.id STARTS WITH $p RETURN count(n) AS c",
+        p=prefix, database_=writer.database).records[0]["c"]
+    rels = writer.driver.execute_query(
+        "MATCH (n:Entity)-[r]->() WHERE n.id STARTS WITH $p RETURN count(r) AS c",
+        p=prefix, database_=writer.database).records[0]["c"]
+    return nodes, rels
+
+
+def _rate(res) -> float:
+    return (res.nodes + res.relationships) / res.seconds if res.seconds else float("nan")
+
+
+@section("neo4j", "Neo4j writer: batched UNWIND vs a per-row MERGE baseline, 1,000 synthetic documents",
+         _neo4j_arguments)
+def bench_neo4j(args: argparse.Namespace) -> None:
+    """Neo4j writer: nodes+relationships per second, batched (UNWIND) against per-row MERGEs."""
+    from neo4j.exceptions import Neo4jError
+
+    from loaders.graph_rows import GraphRows, rows_for
+    from loaders.neo4j_writer import BATCH_SIZE, Neo4jWriter
+    from loaders.pipeline import extract_file
+    from policykg import config
+    from policykg.errors import BackendError
+    from policykg.services import neo4j_server
+
+    settings = config.neo4j_settings()
+    if settings.uri in {"bolt://127.0.0.1:7687", "neo4j://127.0.0.1:7687"}:
+        neo4j_server.start(wait=True, timeout=240)  # a quick no-op when it runs
+
+    t0 = time.perf_counter()
+    seed = extract_file(config.BUNDLED_GAZETTE)
+    seed_rows = rows_for(seed)
+    per_copy = len(seed.documents)
+    copies = max(1, math.ceil(args.neo4j_docs / per_copy))
+    row_copies = max(1, min(copies, math.ceil(args.neo4j_per_row_docs / per_copy)))
+    batched_rows = replicate(seed_rows, copies, f"{NEO4J_PREFIX}B")
+    per_row_rows = replicate(seed_rows, row_copies, f"{NEO4J_PREFIX}R")
+    batch_size = args.neo4j_batch_size or BATCH_SIZE
+    print(f"corpus: {copies} copies of the seed's graph rows ({per_copy} documents, "
+          f"{len(seed_rows.nodes)} nodes and {len(seed_rows.edges)} edges each) with ids prefixed per copy: "
+          f"{copies * per_copy} documents, {len(batched_rows.nodes):,} node rows, {len(batched_rows.edges):,} "
+          f"edge rows, {copies} sources ({time.perf_counter() - t0:.1f} s to extract and build)")
+
+    with Neo4jWriter.from_settings(settings, batch_size=batch_size) as w:
+        w.verify()
+        w.ensure_schema()
+        stale = _delete_prefix(w, NEO4J_PREFIX)
+        if stale:
+            print(f"deleted {stale:,} nodes left by an earlier run")
+        try:
+            # warm-up (not timed): the same statements once each way, so neither pays for planning
+            warm = replicate(seed_rows, 1, f"{NEO4J_PREFIX}W")
+            w.write(warm)
+            w.write_per_row(GraphRows(nodes=warm.nodes[:200], edges=warm.edges[:400]))
+            _delete_prefix(w, f"{NEO4J_PREFIX}W")
+
+            batched = w.write(batched_rows)
+            b_nodes, b_rels = _graph_size(w, f"{NEO4J_PREFIX}B")
+            per_row = w.write_per_row(per_row_rows)
+            r_nodes, r_rels = _graph_size(w, f"{NEO4J_PREFIX}R")
+        except (BackendError, Neo4jError) as exc:
+            # Community Neo4j has one database: the integration tests clear it while they run
+            raise SystemExit(f"neo4j section: {exc}\n(another client changed the database during the run - "
+                             "tests running? - run the benchmark again when Neo4j is idle)") from None
+        finally:
+            if not args.neo4j_keep:
+                _delete_prefix(w, NEO4J_PREFIX)
+
+    b_rate, r_rate = _rate(batched), _rate(per_row)
+    ratio = b_rate / r_rate if r_rate else float("nan")
+    extrapolated = (batched.nodes + batched.relationships) / r_rate if r_rate else float("nan")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"Neo4j at {settings.uri}, database {settings.database!r}; nodes+relationships = rows MERGEd "
+          f"(as the writer counts them); each run creates its own nodes (disjoint ids); "
+          f"{os.cpu_count()} CPUs, load average {load} (other work on the machine slows both runs)")
+    print(f"  batched  Neo4jWriter.write, UNWIND batches of {batch_size}, one transaction per source: "
+          f"{copies * per_copy} documents, {batched.nodes:,} nodes + {batched.relationships:,} relationships "
+          f"in {batched.seconds:.2f} s ({batched.statements:,} statements) = {b_rate:,.0f} /s")
+    print(f"           graph afterwards: {b_nodes:,} nodes, {b_rels:,} relationships")
+    print(f"  per-row  Neo4jWriter.write_per_row, one auto-commit MERGE per node or edge: "
+          f"{row_copies * per_copy} documents (a subset), {per_row.nodes:,} nodes + {per_row.relationships:,} "
+          f"relationships in {per_row.seconds:.2f} s ({per_row.statements:,} statements) = {r_rate:,.0f} /s")
+    print(f"           graph afterwards: {r_nodes:,} nodes, {r_rels:,} relationships; at that rate the "
+          f"{copies * per_copy} documents would take ~{extrapolated:,.0f} s (extrapolated, not run)")
+    verdict = "met" if ratio >= 10 else "NOT met"
+    print(f"  ratio    batched / per-row = {ratio:.1f}x (goal >= 10x: {verdict})")
+    if batched.dropped_edges or per_row.dropped_edges:
+        print(f"  note     edges whose end node is absent (not written): batched {batched.dropped_edges}, "
+              f"per-row {per_row.dropped_edges}")
+
+
+# =============================================================================
+# sparql: latency of every named SPARQL query (queries/*.rq) on the seed (issue 4)
+
+#: example parameters per named query (strings are put in match form); the documented examples
+#: of queries/README.md. A query missing here is listed as "no example" (add one).
+SPARQL_EXAMPLES: dict[str, dict] = {
+    "departments_for_goal": {"goal": "住房公积金"},
+    "tasks_citing": {"reg": "财税〔2015〕119号"},
+    "documents_citing": {"reg": "四川省行政机关限时办结制度"},
+    "impact_of_document": {"reg": "绵府发〔2016〕13号", "on_date": "2016-07-01"},
+    "agency_tasks": {"for_agency": "市财政局"},
+    "deadlines_between": {"date_from": "2016-06-01", "date_to": "2016-12-31", "for_agency": None},
+    "in_force_on": {"on_date": "2021-07-01"},
+    "targets_for": {"of_metric": "直接融资", "in_year": None},
+    "agencies_in_sector": {"of_sector": "财政部门", "within": "四川省"},
+}
+
+
+def _sparql_arguments(ap: argparse.ArgumentParser) -> None:
+    g = ap.add_argument_group("section sparql")
+    g.add_argument("--sparql-runs", type=int, default=5, metavar="N",
+                   help="timed runs per query after one warm-up run (default 5; the median is reported)")
+    g.add_argument("--sparql-no-server", action="store_true",
+                   help="only the embedded store, even when the SPARQL server is up")
+
+
+def _sparql_params(name: str, example: dict) -> dict:
+    import datetime
+
+    from loaders.graph_rows import match_key
+
+    out = {}
+    for k, v in example.items():
+        if isinstance(v, str) and k in ("on_date", "date_from", "date_to"):
+            out[k] = datetime.date.fromisoformat(v)
+        elif isinstance(v, str):
+            out[k] = match_key(v)
+        else:
+            out[k] = v
+    return out
+
+
+def _time_query(run, name: str, params: dict, runs: int) -> tuple[int, list[float]]:
+    rows = run(name, params)  # warm-up: parse, plan and caches
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        run(name, params)
+        times.append(time.perf_counter() - t0)
+    return len(rows), times
+
+
+def _sparql_server_up(endpoint: str) -> bool:
+    import urllib.parse
+    import urllib.request
+
+    url = endpoint + "?" + urllib.parse.urlencode({"query": "ASK { }"})
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers={"Accept": "application/sparql-results+json"}),
+                                    timeout=2) as resp:
+            return resp.status == 200
+    except OSError:
+        return False
+
+
+@section("sparql", "SPARQL query library: latency of each queries/*.rq on the seed (embedded store, SPARQL server)",
+         _sparql_arguments)
+def bench_sparql(args: argparse.Namespace) -> None:
+    """SPARQL query library: median latency of each named .rq on the seed, per store."""
+    import statistics
+    import tempfile
+
+    from graph_api import PolicyGraph
+    from policykg import config
+    from queries.loader import list_queries
+
+    runs = max(1, args.sparql_runs)
+    backends = ["embedded"]
+    endpoint = config.sparql_endpoint()
+    if not args.sparql_no_server:
+        if _sparql_server_up(endpoint):
+            backends.append("sparql")
+        else:
+            print(f"(the SPARQL server at {endpoint} is not up: embedded store only; "
+                  f"`policykg sparql start` to include it)")
+    with tempfile.TemporaryDirectory(prefix="policykg-bench-") as home:
+        g = PolicyGraph("embedded", home=Path(home))
+        t0 = time.perf_counter()
+        report = g.build([config.BUNDLED_GAZETTE], also=[b for b in backends if b != "embedded"])
+        print(f"seed: {report.documents} documents, {report.tasks} tasks, {report.nodes:,} nodes, "
+              f"{report.edges:,} edges, {g.backend.store.count():,} quads in the embedded store "
+              f"(built and loaded into {', '.join(backends)} in {time.perf_counter() - t0:.1f} s)")
+        graphs = {"embedded": g}
+        if "sparql" in backends:
+            graphs["sparql"] = PolicyGraph("sparql", home=Path(home))
+        print(f"median of {runs} runs after a warm-up, milliseconds; rows as the query returns them"
+              + (f"; server: {endpoint} (oxigraph serve, HTTP POST, JSON results)" if "sparql" in backends else ""))
+        head = f"  {'query':24} {'rows':>5}" + "".join(f" {b + ' ms':>14} {'min':>7}" for b in graphs)
+        print(head)
+        try:
+            for name in list_queries("sparql"):
+                if name not in SPARQL_EXAMPLES:
+                    print(f"  {name:24}  (no example parameters: add one to SPARQL_EXAMPLES)")
+                    continue
+                params = _sparql_params(name, SPARQL_EXAMPLES[name])
+                line = f"  {name:24}"
+                for i, (b, pg) in enumerate(graphs.items()):
+                    n, times = _time_query(pg.backend.run, name, params, runs)
+                    if i == 0:
+                        line += f" {n:>5}"
+                    line += f" {statistics.median(times) * 1000:>14.1f} {min(times) * 1000:>7.1f}"
+                print(line)
+        finally:
+            for pg in graphs.values():
+                pg.close()
+
+
+# =============================================================================
+
+def main(argv: Optional[list[str]] = None) -> int:
+    ap = argparse.ArgumentParser(description="policykg benchmarks")
+    ap.add_argument("--section", action="append", metavar="NAME",
+                    help=f"run only this section (repeatable); one of: {', '.join(SECTIONS)}")
+    ap.add_argument("--list", action="store_true", help="list the sections and exit")
+    for s in SECTIONS.values():
+        if s.add_arguments:
+            s.add_arguments(ap)
+    args = ap.parse_args(argv)
+    if args.list:
+        for s in SECTIONS.values():
+            print(f"{s.name:12} {s.help}")
+        return 0
+    names = args.section or list(SECTIONS)
+    unknown = [n for n in names if n not in SECTIONS]
+    if unknown:
+        ap.error(f"unknown section {', '.join(unknown)}; choose from {', '.join(SECTIONS)}")
+    for name in names:
+        print(f"== {name}: {SECTIONS[name].help}")
+        t0 = time.perf_counter()
+        SECTIONS[name].run(args)
+        print(f"== {name} done in {time.perf_counter() - t0:.1f} s\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
