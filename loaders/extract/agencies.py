@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Optional
 
 from loaders.extract.lexicon import lexicon
-from loaders.extract.roles import Unit, split_units
+from loaders.extract.roles import Unit, looks_like_unit, split_units
 from loaders.text.normalize import NormText, to_simplified
 from policykg.model import AgencyMention, AgencyRef
 
@@ -51,7 +51,10 @@ def jurisdiction_of_issuer(issuer: Optional[str]) -> Optional[dict]:
 def _canonical(name: str, issuer: Optional[str]) -> tuple[Optional[str], Optional[str], Optional[str]]:
     """(canonical name, jurisdiction, level) for a written name in a document of ``issuer``."""
     s = to_simplified(name)
-    aliases = _lex()["aliases"]
+    aliases = dict(_lex()["aliases"])
+    j0 = jurisdiction_of_issuer(issuer)
+    if j0:  # names that mean one agency only inside documents of one jurisdiction
+        aliases.update(_lex().get("aliases_by_jurisdiction", {}).get(j0["name"], {}))
     if s in aliases:
         canon = aliases[s]
         j = next((v for k, v in _lex()["jurisdictions"].items() if canon.find(k) != -1), None)
@@ -80,7 +83,8 @@ def _canonical(name: str, issuer: Optional[str]) -> tuple[Optional[str], Optiona
 
 
 def make_ref(norm: NormText, unit: Unit, issuer: Optional[str]) -> AgencyRef:
-    generic = is_generic(unit.name)
+    # a bare field name (发展改革, 公安 in "…等行政主管部门") names a kind of department: a role
+    generic = is_generic(unit.name) or not looks_like_unit(unit.name)
     canon, jur, level = (None, None, None) if generic else _canonical(unit.name, issuer)
     return AgencyRef(name=unit.name, span=norm.span(unit.start, unit.end), canonical=canon,
                      jurisdiction=jur, sector=sector_of(unit.name), level=level, generic=generic)
