@@ -74,7 +74,6 @@ _ORDER = re.compile(rf"[\u4e00-\u9fff、]{{0,40}}?令\s*第\s*[0-9０-９{_CN_NU
 _BODY_EFFECTIVE = re.compile(r"自\s*(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|公布之日|发布之日|印发之日)\s*起?\s*(?:施行|实施|生效)")
 _OPEN, _CLOSE = "《〈<", "》〉>"
 _SENT_END = "。；;！？!?\n"
-_CLAUSE_END = "，,。；;：:！？!?\n"
 # what may stand between two titles of one list: 《A》、《B》和《C》 (parentheticals are blanked first)
 _LIST_GAP = re.compile(r"^[\s、，,和及与以及或者或□]*$")
 _ALIAS = re.compile(r"[（(]\s*(?:以下简称|以下称|下称|简称)\s*[《〈“\"]?([^》〉”\"()（）\n]{1,20})[》〉”\"]?\s*[)）]")
@@ -241,7 +240,7 @@ def parse_law(path: str | Path, root: Optional[str | Path] = None) -> LawRecord:
     p = Path(path)
     src = read_source(p)
     text = src.text
-    category, rel = _category(p, Path(root) if root else None)
+    category, _ = _category(p, Path(root) if root else None)
     warnings: list[str] = list(src.warnings)
     stem = p.stem
     fm = _FILE_DATE.search(stem)

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # plain `pytest` without an installed package
     sys.path.insert(0, str(ROOT))
 
-from loaders.graph_rows import GraphRows, Node, _cited_props, cited_id, match_key, rows_for  # noqa: E402
+from loaders.graph_rows import _cited_props, cited_id, match_key, rows_for  # noqa: E402
 from loaders.laws import (LawIndex, LawRecord, iter_laws, link_cited_to_laws, parse_law,  # noqa: E402
                           rows_for_laws)
 from policykg.errors import InputError  # noqa: E402
