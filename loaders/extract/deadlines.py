@@ -67,6 +67,13 @@ _PATTERNS = [
     ("bare_year", re.compile(rf"(?P<y>(?:19|20)\d{{2}})年(?!\d|[一二三四五六七八九十]{{1,2}}月)")),
     ("recurring", None),  # built from the lexicon
 ]
+# characters a pattern cannot match without (each inner string: one of its characters must occur);
+# checked on the block first, because scanning a pattern that opens with optional parts is slow
+_REQUIRES = {
+    "window": ("月", "至到—-~～"), "until": ("月", "至到"), "before": ("月", "前"), "plan": ("五",),
+    "relative": ("内",), "validity": ("期",), "year_before": ("年", "前"), "year_end": ("年", "内底末"),
+    "quarter": ("季",), "half": ("半",), "end_of": ("月",), "year_to": ("年", "到至"), "bare_year": ("年",),
+}
 _TITLE = re.compile(r"《[^《》\n]{0,100}》")
 _YEAR_ANY = re.compile(rf"({_Y})年")
 _SENTENCE_END = "。;；!?！？\n"
@@ -189,7 +196,11 @@ def extract_deadlines(norm: NormText, start: int, end: int, *, issue_date: date 
     for m in _TITLE.finditer(s, start, end):
         taken[m.start() - start:m.end() - start] = b"\x01" * (m.end() - m.start())
     out: list[tuple[int, Deadline]] = []
+    block = s[start:end]
     for name, rx in _PATTERNS:
+        need = _REQUIRES.get(name, ())
+        if any(not any(c in block for c in chars) for chars in need):
+            continue
         rx = rx or _recurring_rx()
         handler = _HANDLERS[name]
         for m in rx.finditer(s, start, end):

@@ -31,6 +31,9 @@ from loaders.text.normalize import NormText
 from policykg.model import Target
 
 _CLAUSE_END = set(",;。:!?，；：！？\n|\t")
+_CLAUSE_END_RX = re.compile("[" + re.escape("".join(sorted(_CLAUSE_END))) + "]")
+_NEWLINE_RX = re.compile("\n")
+_SENTENCE_END_RX = re.compile("[。;；!?！？\n]")
 # 《》 “” ‘’ () （） 〔〕 【】 [] regions, one level, bounded so that an unbalanced
 # bracket cannot swallow the rest of a document
 _PROTECTED = re.compile(
@@ -108,9 +111,9 @@ class _Scan:
         inside = bytearray(end - start)
         for a, b in parens:
             inside[a - start + 1:b - start - 1] = b"\x01" * (b - a - 2)
-        self.bounds = [i + start for i, c in enumerate(win) if c in _CLAUSE_END and not inside[i]]
-        self.newlines = [i + start for i, c in enumerate(win) if c == "\n"]
-        self.sentence_ends = [i + start for i, c in enumerate(win) if c in "。;；!?！？\n"]
+        self.bounds = [m.start() + start for m in _CLAUSE_END_RX.finditer(win) if not inside[m.start()]]
+        self.newlines = [m.start() + start for m in _NEWLINE_RX.finditer(win)]
+        self.sentence_ends = [m.start() + start for m in _SENTENCE_END_RX.finditer(win)]
         self.years = []  # (position, year) of year mentions outside titles/notes
         lex = _lex()
         for m in _YEAR_MENTION.finditer(win):
