@@ -65,6 +65,7 @@ _WIDE = re.compile(r"[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00
                    r"\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]")
 
 
+@lru_cache(maxsize=65536)
 def _width(s: str) -> int:
     """Display width: wide (CJK, full-width) characters count two columns."""
     s = s.strip()
