@@ -70,7 +70,7 @@ class EmbeddedBackend:
         return [{n: (None if s[n] is None else s[n].value) for n in names} for s in res]
 
     def close(self) -> None:
-        pass
+        self.store.close()
 
 
 class SparqlBackend:

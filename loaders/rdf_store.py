@@ -50,6 +50,15 @@ class EmbeddedStore:
     def clear(self) -> None:
         self.store.clear()
 
+    def close(self) -> None:
+        """Release the on-disk store (RocksDB holds a file lock until the Store object is gone)."""
+        import gc
+
+        if self.store is not None:
+            self.store.flush()
+            self.store = None
+            gc.collect()
+
     def count(self) -> int:
         return len(self.store)
 
