@@ -298,7 +298,7 @@ class PolicyGraph:
         out = [DepartmentAnswer(agency=r["agency"], canonical=r.get("canonical"), role=r["role"],
                                 task_id=r["task_id"], task_title=r["task_title"], evidence=self._evidence(r))
                for r in rows if role is None or r["role"] == role]
-        return sorted(out, key=lambda a: (a.task_id, a.role != "lead", a.agency))
+        return sorted(out, key=lambda a: (a.evidence.source, a.evidence.start, a.role != "lead", a.agency))
 
     def tasks_citing(self, regulation: str) -> list[CitingTask]:
         if not regulation or not regulation.strip():

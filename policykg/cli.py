@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Any, List, Optional
 
@@ -390,12 +391,20 @@ def demo() -> None:
                           f"({sum(report.seconds.values()):.2f} s)")
             for goal in ("住房公积金", "去库存", "直接融资"):
                 answers = g.departments_for(goal)
-                console.print(f"\n[bold]哪些部门负责“{goal}”?[/bold] ({len(answers)} assignments)")
-                for a in answers[:12]:
-                    console.print(f"  {a.role:<11} {a.agency:<14} {_short(a.task_title, 28)}  "
-                                  f"[dim]{a.evidence.source}:{a.evidence.start}-{a.evidence.end}[/dim]")
-                if len(answers) > 12:
-                    console.print(f"  … {len(answers) - 12} more (policykg ask departments {goal})")
+                by_task: dict[str, list] = {}
+                for a in answers:
+                    by_task.setdefault(a.task_id, []).append(a)
+                leads = Counter(a.agency for a in answers if a.role == "lead")
+                console.print(f"\n[bold]哪些部门负责“{goal}”?[/bold] {len(by_task)} tasks; leads: "
+                              + "、".join(f"{n} ×{c}" for n, c in leads.most_common(4)))
+                for task_answers in list(by_task.values())[:5]:
+                    a0 = task_answers[0]
+                    lead = "、".join(a.agency for a in task_answers if a.role == "lead") or "—"
+                    shared = "、".join(a.agency for a in task_answers if a.role == "responsible")
+                    console.print(f"  {_short(a0.task_title, 24)} — lead {lead}; shared {_short(shared, 30) or '—'}  "
+                                  f"[dim]{a0.evidence.source}:{a0.evidence.start}-{a0.evidence.end}[/dim]")
+                if len(by_task) > 5:
+                    console.print(f"  … {len(by_task) - 5} more tasks (policykg ask departments {goal})")
             for reg in ("财税〔2015〕119号", "绵府发〔2016〕13号"):
                 cites = g.tasks_citing(reg)
                 console.print(f"\n[bold]哪些任务引用了{reg}?[/bold]")
