@@ -14,6 +14,7 @@ A marker cut off by the end of the text still yields the units it names.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 from loaders.extract.lexicon import lexicon
@@ -48,8 +49,31 @@ def _lex() -> dict:
     return lexicon("roles")
 
 
+@lru_cache(maxsize=None)
 def _words(key: str) -> list[str]:
     return sorted(_lex()[key], key=len, reverse=True)
+
+
+@lru_cache(maxsize=None)
+def _rx(name: str) -> re.Pattern:
+    """Patterns built from the lexicon, compiled once."""
+    alt = lambda *keys: "|".join(re.escape(w) for k in keys for w in _words(k))  # noqa: E731
+    if name in ("label_lead", "label_responsible"):
+        return re.compile("(?:" + alt(name) + r")\s*[:：|]\s*\|?")
+    if name == "other_labels":
+        return re.compile("(?:" + "|".join(map(re.escape, _lex()["other_labels"])) + r")\s*[:：]")
+    if name == "inline_lead":
+        return re.compile(_lex()["inline_lead"])
+    if name == "carry_forward":
+        return re.compile(_lex()["carry_forward"])
+    if name == "label_line":
+        return re.compile(r"(?m)(?:^|(?<=[。；;]))[ \t|]*(?:" + alt("label_lead", "label_responsible") + r")\s*[:：|]")
+    if name == "sentence":
+        return re.compile(r"(?:^|(?<=[。；;\n]))\s*由(?P<lead>[^，,。；;\n]{2,60}?)(?:" + alt("sentence_lead") + r")"
+                          r"(?:[，,]\s*(?P<resp>[^，,。；;\n]{2,120}?)(?:" + alt("sentence_responsible") + r"))?\s*(?=[。；;\n]|$)")
+    if name == "open":
+        return re.compile("[" + re.escape(_OPEN) + "]")
+    raise KeyError(name)
 
 
 def split_units(text: str, match: str, start: int, end: int) -> list[Unit]:
@@ -108,15 +132,15 @@ def _parse_content(text: str, match: str, a: int, b: int) -> MarkerGroup | None:
     content = match[a:b]
     if any(p in content for p in _lex()["first_is_lead"]):
         g.declares_first_lead = True
-    cm = re.search(_lex()["carry_forward"], content)
+    cm = _rx("carry_forward").search(content)
     if cm:
         g.carry = split_units(text, match, a + cm.start("units"), a + cm.end("units"))
     labels = sorted((m.start() + a, m.end() + a, kind)
                     for kind in ("label_lead", "label_responsible")
-                    for m in re.finditer("(?:" + "|".join(map(re.escape, _words(kind))) + r")\s*[:：|]\s*\|?", content))
+                    for m in _rx(kind).finditer(content))
     if labels:
-        other = re.compile("(?:" + "|".join(map(re.escape, _lex()["other_labels"])) + r")\s*[:：]")
-        inline_lead = re.compile(_lex()["inline_lead"])
+        other = _rx("other_labels")
+        inline_lead = _rx("inline_lead")
         for i, (s, e, kind) in enumerate(labels):
             stop = labels[i + 1][0] if i + 1 < len(labels) else b
             om = other.search(match, e, stop)  # （责任单位：X；完成时限：2016年底）
@@ -196,30 +220,31 @@ def find_markers(text: str, match: str, start: int, end: int) -> list[MarkerGrou
     """Every responsibility marker in text[start:end], in order."""
     groups: list[MarkerGroup] = []
     k = start
+    opener = _rx("open")
     while k < end:
-        c = match[k]
-        if c in _OPEN:
-            close = _close_of(match, k, end)
-            inner_end = close if close != -1 else end
-            if close == -1:
-                # cut marker: only at the very end of the range
-                rest = match[k + 1:end]
-                if "\n" in rest.strip() and not _MARKER_HINT.search(rest.split("\n")[0]):
-                    k += 1
-                    continue
-                inner_end = k + 1 + (len(rest.split("\n")[0]) if _MARKER_HINT.search(rest.split("\n")[0]) else len(rest.rstrip()))
-            inner = match[k + 1:inner_end]
-            if _MARKER_HINT.search(inner) or _bare_list_position(match, k, inner_end, start, end):
-                g = _parse_content(text, match, k + 1, inner_end)
-                if g is not None:
-                    g.start, g.end = k, (close + 1 if close != -1 else inner_end)
-                    g.cut = close == -1
-                    groups.append(g)
-                    k = g.end
-                    continue
-            k = (close + 1) if close != -1 and not _MARKER_HINT.search(inner) and len(inner) < 60 else k + 1
-            continue
-        k += 1
+        om = opener.search(match, k, end)
+        if om is None:
+            break
+        k = om.start()
+        close = _close_of(match, k, end)
+        inner_end = close if close != -1 else end
+        if close == -1:
+            # cut marker: only at the very end of the range
+            rest = match[k + 1:end]
+            if "\n" in rest.strip() and not _MARKER_HINT.search(rest.split("\n")[0]):
+                k += 1
+                continue
+            inner_end = k + 1 + (len(rest.split("\n")[0]) if _MARKER_HINT.search(rest.split("\n")[0]) else len(rest.rstrip()))
+        inner = match[k + 1:inner_end]
+        if _MARKER_HINT.search(inner) or _bare_list_position(match, k, inner_end, start, end):
+            g = _parse_content(text, match, k + 1, inner_end)
+            if g is not None:
+                g.start, g.end = k, (close + 1 if close != -1 else inner_end)
+                g.cut = close == -1
+                groups.append(g)
+                k = g.end
+                continue
+        k = (close + 1) if close != -1 and not _MARKER_HINT.search(inner) and len(inner) < 60 else k + 1
     groups.extend(_label_lines(text, match, start, end, groups))
     groups.extend(_sentence_form(text, match, start, end, groups))
     groups.sort(key=lambda g: g.start)
@@ -235,18 +260,12 @@ def _bare_list_position(match: str, k: int, close: int, start: int, end: int) ->
     return alone_on_line or after_sentence
 
 
-_LABEL_LINE = None
-
-
 def _label_lines(text: str, match: str, start: int, end: int, taken: list[MarkerGroup]) -> list[MarkerGroup]:
     """Runs of lines that begin with 牵头单位: / 责任单位: (or table cells holding them)."""
-    global _LABEL_LINE
-    if _LABEL_LINE is None:
-        words = "|".join(map(re.escape, _words("label_lead") + _words("label_responsible")))
-        _LABEL_LINE = re.compile(r"(?m)(?:^|(?<=[。；;]))[ \t|]*(?:" + words + r")\s*[:：|]")
+    label_line = _rx("label_line")
     out: list[MarkerGroup] = []
     runs: list[list[int]] = []
-    for m in _LABEL_LINE.finditer(match, start, end):
+    for m in label_line.finditer(match, start, end):
         if any(g.start <= m.start() < g.end for g in taken):
             continue
         line_end = match.find("\n", m.start())
@@ -265,10 +284,7 @@ def _label_lines(text: str, match: str, start: int, end: int, taken: list[Marker
 
 def _sentence_form(text: str, match: str, start: int, end: int, taken: list[MarkerGroup]) -> list[MarkerGroup]:
     """由X承办，Y、Z配合。 at the start of a sentence."""
-    lead_w = "|".join(map(re.escape, _words("sentence_lead")))
-    resp_w = "|".join(map(re.escape, _words("sentence_responsible")))
-    rx = re.compile(r"(?:^|(?<=[。；;\n]))\s*由(?P<lead>[^，,。；;\n]{2,60}?)(?:" + lead_w + r")"
-                    r"(?:[，,]\s*(?P<resp>[^，,。；;\n]{2,120}?)(?:" + resp_w + r"))?\s*(?=[。；;\n]|$)")
+    rx = _rx("sentence")
     out = []
     for m in rx.finditer(match, start, end):
         if any(g.start <= m.start() < g.end for g in taken):
