@@ -16,7 +16,7 @@ from typing import Callable, Optional
 
 from loaders.extract.agencies import make_ref, mentions_in
 from loaders.extract.documents import DocDraft, segment
-from loaders.extract.tasks import TaskDraft, extract_tasks
+from loaders.extract.tasks import extract_tasks
 from loaders.text import normalize, read_source
 from loaders.text.normalize import NormText
 from policykg.errors import InputError

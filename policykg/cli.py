@@ -248,6 +248,15 @@ def export(fmt: str = typer.Option("turtle", "--format", "-f", help="turtle | js
     err.print(f"wrote {len(data):,} bytes of {fmt} to {output}")
 
 
+def _service_action(mod, action) -> None:
+    """Run a server's start/stop, then print its status; errors are one clear line."""
+    try:
+        action()
+    except PolicyKGError as exc:
+        _fail(exc)
+    _service_status(mod)
+
+
 def _service_status(mod) -> None:
     st = mod.status()
     console.print(st)
@@ -277,11 +286,7 @@ def neo4j_stop() -> None:
     """
     from policykg.services import neo4j_server
 
-    try:
-        neo4j_server.stop()
-    except PolicyKGError as exc:
-        _fail(exc)
-    _service_status(neo4j_server)
+    _service_action(neo4j_server, neo4j_server.stop)
 
 
 @neo4j_app.command("status")
@@ -303,11 +308,7 @@ def sparql_start() -> None:
     """
     from policykg.services import oxigraph_server
 
-    try:
-        oxigraph_server.start()
-    except PolicyKGError as exc:
-        _fail(exc)
-    _service_status(oxigraph_server)
+    _service_action(oxigraph_server, oxigraph_server.start)
 
 
 @sparql_app.command("stop")

@@ -27,3 +27,16 @@ def shared_dir() -> Path:
     if not GOLD.exists():
         pytest.fail(f"the shared gold files are missing at {GOLD}; set SHARED_DIR to the shared/ folder")
     return SHARED
+
+
+@pytest.fixture(scope="session")
+def servers():
+    """The real local Oxigraph and Neo4j, started if needed; a failure FAILS the test (never skips)."""
+    from policykg.errors import PolicyKGError
+    from policykg.services import neo4j_server, oxigraph_server
+
+    try:
+        oxigraph_server.start(wait=True, timeout=60)
+        neo4j_server.start(wait=True, timeout=300)
+    except PolicyKGError as exc:
+        pytest.fail(f"servers could not be started: {exc}", pytrace=False)

@@ -98,16 +98,8 @@ def test_missing_reform_file(tmp_path):
 # every backend
 
 @pytest.fixture(scope="module")
-def graphs(tmp_path_factory):
+def graphs(tmp_path_factory, servers):
     from graph_api import Neo4jBackend, SparqlBackend
-    from policykg.errors import PolicyKGError
-    from policykg.services import neo4j_server, oxigraph_server
-
-    try:
-        oxigraph_server.start(wait=True, timeout=60)
-        neo4j_server.start(wait=True, timeout=300)
-    except PolicyKGError as exc:
-        pytest.fail(f"servers could not be started: {exc}", pytrace=False)
     for backend in (SparqlBackend(), Neo4jBackend()):  # these tests own the servers: start empty
         try:
             (backend.store if isinstance(backend, SparqlBackend) else backend.writer).clear()

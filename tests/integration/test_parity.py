@@ -40,15 +40,7 @@ CASES = {
 
 
 @pytest.fixture(scope="module")
-def graphs(tmp_path_factory):
-    from policykg.errors import PolicyKGError
-    from policykg.services import neo4j_server, oxigraph_server
-
-    try:
-        oxigraph_server.start(wait=True, timeout=60)
-        neo4j_server.start(wait=True, timeout=300)
-    except PolicyKGError as exc:
-        pytest.fail(f"servers could not be started: {exc}", pytrace=False)
+def graphs(tmp_path_factory, servers):
     home = tmp_path_factory.mktemp("home")
     # these tests own the servers they are pointed at (as tests/integration/test_neo4j_writer.py):
     # start from empty ones, so that shared nodes left by other builds cannot differ from the fresh embedded store
