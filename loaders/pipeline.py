@@ -91,6 +91,7 @@ def _facts(source: Source, norm: NormText, drafts: list[DocDraft]) -> Extraction
         task_drafts = extract_tasks(text, match, d.body_start, d.end)
         seen_paths: dict[str, int] = defaultdict(int)
         n_tasks = 0
+        task_ranges: list[tuple[int, int, str]] = []
         for td in task_drafts:
             n_tasks += 1
             seen_paths[td.path] += 1
@@ -115,13 +116,12 @@ def _facts(source: Source, norm: NormText, drafts: list[DocDraft]) -> Extraction
                 lead=tuple(make_ref(norm, u, context) for u in td.lead),
                 responsible=tuple(make_ref(norm, u, context) for u in td.responsible),
                 deadlines=tuple(deadlines), cites=tuple(dict.fromkeys(citation_key(c) for c in t_cites))))
-            targets.extend(extract_targets(norm, td.start, td.end, doc_id=doc_id, task_id=task_id,
-                                           default_year=year, id_prefix=f"{task_id}-g"))
-        # document-level: targets outside tasks, citations, duty-bearers without markers
-        covered = [(td.start, td.end) for td in task_drafts]
-        for a, b in _gaps(d.body_start, d.end, covered):
-            targets.extend(extract_targets(norm, a, b, doc_id=doc_id, task_id=None, default_year=year,
-                                           id_prefix=f"{doc_id}-g{a}"))
+            task_ranges.append((td.start, td.end, task_id))
+        # targets: one pass over the document, each given to the task whose text holds it
+        targets.extend(_assign_targets(
+            extract_targets(norm, d.body_start, d.end, doc_id=doc_id, task_id=None, default_year=year,
+                            id_prefix=f"{doc_id}-g"), task_ranges, norm, doc_id))
+        # document-level: citations, duty-bearers without markers
         doc_cites = extract_citations(norm, d.start, d.end, doc_id=doc_id, task_id=None, id_prefix=f"{doc_id}-c")
         seen_keys = set()
         for c in doc_cites:
@@ -148,6 +148,34 @@ def _facts(source: Source, norm: NormText, drafts: list[DocDraft]) -> Extraction
                       warnings=tuple(warnings))
 
 
+def _assign_targets(found, task_ranges: list[tuple[int, int, str]], norm: NormText, doc_id: str) -> list:
+    """Give each target to the task whose text holds it (document-level goals keep task None)."""
+    import bisect
+    from dataclasses import replace
+
+    starts = [a for a, _, _ in task_ranges]
+    counts: dict[str, int] = defaultdict(int)
+    out = []
+    for t in found:
+        p = bisect.bisect_right(starts, _norm_pos(norm, t.span.start)) - 1
+        owner = None
+        if p >= 0:
+            a, b, task_id = task_ranges[p]
+            if _norm_pos(norm, t.span.start) < b:
+                owner = task_id
+        key = owner or doc_id
+        counts[key] += 1
+        out.append(replace(t, task_id=owner, id=f"{key}-g{counts[key]}"))
+    return out
+
+
+def _norm_pos(norm: NormText, orig: int) -> int:
+    """The normalised offset of an original offset (offsets are increasing)."""
+    import bisect
+
+    return bisect.bisect_left(norm.offsets, orig)
+
+
 def _clean(s: str) -> str:
     return re.sub(r"\s+", "", s)
 
@@ -164,17 +192,6 @@ def _ascii_path(path: str) -> str:
             kind = "n"
         out.append(f"{kind}{n}" if n is not None else "x")
     return "-".join(out) or "root"
-
-
-def _gaps(a: int, b: int, covered: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    out, pos = [], a
-    for s, e in sorted(covered):
-        if s > pos:
-            out.append((pos, s))
-        pos = max(pos, e)
-    if pos < b:
-        out.append((pos, b))
-    return out
 
 
 def _doc_year(d: DocDraft, match: str) -> Optional[int]:
