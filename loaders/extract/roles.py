@@ -71,9 +71,16 @@ def _rx(name: str) -> re.Pattern:
     if name == "sentence":
         return re.compile(r"(?:^|(?<=[。；;\n]))\s*由(?P<lead>[^，,。；;\n]{2,60}?)(?:" + alt("sentence_lead") + r")"
                           r"(?:[，,]\s*(?P<resp>[^，,。；;\n]{2,120}?)(?:" + alt("sentence_responsible") + r"))?\s*(?=[。；;\n]|$)")
+    if name == "first_is_lead":
+        return re.compile(_lex()["first_is_lead_rx"])
     if name == "open":
         return re.compile("[" + re.escape(_OPEN) + "]")
     raise KeyError(name)
+
+
+def declares_first_lead(text: str) -> bool:
+    """Does the text declare that the first-listed unit leads (排名首位的部门牵头)?"""
+    return any(p in text for p in _lex()["first_is_lead"]) or bool(_rx("first_is_lead").search(text))
 
 
 def split_units(text: str, match: str, start: int, end: int) -> list[Unit]:
@@ -102,8 +109,12 @@ def split_units(text: str, match: str, start: int, end: int) -> list[Unit]:
     out: list[Unit] = []
     for a, b, _ in merged:
         # trim spaces, 由, 等, trailing punctuation
-        while a < b and match[a] in " \t\n|由及和":
+        while a < b and match[a] in " \t\n|及和":
             a += 1
+        for pre in _words("unit_prefixes"):
+            if match.startswith(pre, a) and b - a > len(pre) + 1:
+                a += len(pre)
+                break
         while b > a and match[b - 1] in " \t\n|。.等；;，,、":
             b -= 1
         tail = re.search(r"等(?:有关|相关|其他)?(?:部门|单位|机构)$", match[a:b])
@@ -130,7 +141,7 @@ def _parse_content(text: str, match: str, a: int, b: int) -> MarkerGroup | None:
     """Parse the inside of a marker (between the brackets, or a run of label lines)."""
     g = MarkerGroup(a, b)
     content = match[a:b]
-    if any(p in content for p in _lex()["first_is_lead"]):
+    if declares_first_lead(content):
         g.declares_first_lead = True
     cm = _rx("carry_forward").search(content)
     if cm:
@@ -161,8 +172,7 @@ def _parse_content(text: str, match: str, a: int, b: int) -> MarkerGroup | None:
     for m in clause_rx.finditer(content):
         cs, ce = m.start() + a, m.end() + a
         clause = match[cs:ce].strip()
-        if not clause or any(p in clause for p in _lex()["stop_phrases"]) or any(
-                p in clause for p in _lex()["first_is_lead"]):
+        if not clause or any(p in clause for p in _lex()["stop_phrases"]) or declares_first_lead(clause):
             continue
         hit = None
         for kind in ("suffix_lead", "suffix_responsible", "suffix_alone"):
@@ -179,6 +189,15 @@ def _parse_content(text: str, match: str, a: int, b: int) -> MarkerGroup | None:
                 pending.extend(units)
             continue
         kind, k = hit
+        together = next((w for w in _words("together_with") if 0 < match.find(w, cs, k) - cs), None)
+        if together and kind != "suffix_responsible":
+            # 发展改革委会同财政部负责: the first leads, those it works with share
+            w = match.find(together, cs, k)
+            g.lead.extend(pending + split_units(text, match, cs, w))
+            g.responsible.extend(split_units(text, match, w + len(together), k))
+            pending = []
+            found_role = True
+            continue
         units = pending + split_units(text, match, cs, k)
         pending = []
         units = [u for u in units if not re.match(r"^(?:年内|持续|今年)", u.name)]

@@ -15,7 +15,8 @@ from typing import Optional
 
 from loaders.extract.lexicon import lexicon
 from loaders.extract.provisions import Node, build_tree
-from loaders.extract.roles import MarkerGroup, Unit, find_markers, looks_like_unit, resolve_roles, split_units
+from loaders.extract.roles import (MarkerGroup, Unit, declares_first_lead, find_markers, looks_like_unit,
+                                   resolve_roles, split_units)
 
 _SENTENCE_END = "。；;！？!?"
 _TASK_SECTION = re.compile(r"任务|重点|举措|措施|工作|行动|分工|目标")
@@ -112,7 +113,7 @@ def _table_tasks(text: str, match: str, body_start: int, end: int) -> list[TaskD
 
 def _tree_tasks(text: str, match: str, body_start: int, end: int) -> list[TaskDraft]:
     nodes = build_tree(match, body_start, end)
-    first_is_lead = any(p in match[body_start:end] for p in lexicon("roles")["first_is_lead"])
+    first_is_lead = declares_first_lead(match[body_start:end])
     marked: dict[int, list[MarkerGroup]] = {}
     for i, n in enumerate(nodes):
         gs = find_markers(text, match, n.body_start, own_end(n))

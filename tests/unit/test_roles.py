@@ -25,6 +25,9 @@ CASES = [
     ("提高市場開放程度。(牽頭單位:省發展改革委;責任單位:省編辦、省國土資源廳)", ["省發展改革委"], ["省編辦", "省國土資源廳"]),
     ("加快建设。（责任单位：市发展改革委（牵头）、市财政局；完成时限：2016年底前）", ["市发展改革委"], ["市财政局"]),
     ("推进垃圾分类。责任单位：市城管局、市住房城乡建设局。", [], ["市城管局", "市住房城乡建设局"]),
+    ("完善税收政策。(财政部会同税务总局、发展改革委负责)", ["财政部"], ["税务总局", "发展改革委"]),
+    ("加强监管。(分别由市场监管总局、药监局负责)", [], ["市场监管总局", "药监局"]),
+    ("推进改革。（主责单位：市发展改革委；协同单位：市财政局）", ["市发展改革委"], ["市财政局"]),
     ("重点工作: | 135.统筹违法建设治理。 |\n牵头单位: | 市城市管理综合执法局 |", ["市城市管理综合执法局"], []),
 ]
 
@@ -59,3 +62,11 @@ def test_first_listed_unit_leads_when_the_text_says_so():
 def test_brackets_that_are_not_markers(text):
     norm = normalize(text, "t")
     assert find_markers(norm.text, norm.match, 0, len(norm.text)) == []
+
+
+def test_first_listed_convention_in_other_words():
+    from loaders.extract.roles import declares_first_lead
+
+    assert declares_first_lead("（排在第一位的部门为牵头部门，下同）")
+    assert declares_first_lead("列第一位的为牵头单位")
+    assert not declares_first_lead("市发展改革委牵头，市财政局配合")
