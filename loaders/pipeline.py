@@ -11,6 +11,7 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Optional
 
@@ -180,6 +181,7 @@ def _clean(s: str) -> str:
     return re.sub(r"\s+", "", s)
 
 
+@lru_cache(maxsize=4096)
 def _ascii_path(path: str) -> str:
     from loaders.extract.numerals import cn_int
 

@@ -132,6 +132,7 @@ def _is_fragment(piece: str) -> bool:
     return 0 < len(bare) <= 1
 
 
+@lru_cache(maxsize=8192)
 def looks_like_unit(name: str) -> bool:
     n = re.sub(r"[（(][^（()）]*[)）]$", "", name.strip())
     return bool(_ORG_TAIL.search(n)) or bool(re.match(r"^(?:各|有关|相关)", n))

@@ -173,9 +173,13 @@ def normalize(original: str, source_id: str = "text") -> NormText:
                 offs.append(starts[prev_i] + len(raw_lines[prev_i]))
         else:
             physical = line
-        _append_line(line, starts[i], out, offs)
+        out.append(line)
+        offs.extend(range(starts[i], starts[i] + len(line)))
         prev_i = i
-    text = "".join(out)
+    raw = "".join(out)
+    text = unicodedata.normalize("NFKC", raw)
+    if len(text) != len(raw):  # an expanding character (㈠, ﬁ …): map character by character
+        text, offs = _nfkc_mapped(raw, offs)
     # layout spaces between CJK characters or digits are OCR / typesetting noise
     text, offs = _drop_layout_spaces(text, offs)
     text, uncertain = _restore_placeholders(text, offs, original, lex)
@@ -210,16 +214,14 @@ def _soft_break(prev: str, line: str, full_width: int | None) -> bool:
     return True
 
 
-def _append_line(line: str, base: int, out: list[str], offs: list[int]) -> None:
-    n = unicodedata.normalize("NFKC", line)
-    if len(n) == len(line):
-        out.append(n)
-        offs.extend(range(base, base + len(line)))
-        return
-    for k, c in enumerate(line):
-        nc = unicodedata.normalize("NFKC", c)
+def _nfkc_mapped(raw: str, offs: list[int]) -> tuple[str, list[int]]:
+    out: list[str] = []
+    new_offs: list[int] = []
+    for c, o in zip(raw, offs):
+        nc = unicodedata.normalize("NFKC", c) if not c.isascii() else c
         out.append(nc)
-        offs.extend([base + k] * len(nc))
+        new_offs.extend([o] * len(nc))
+    return "".join(out), new_offs
 
 
 _SPACE = re.compile(r"[ \t\u3000\xa0]+")
