@@ -1,27 +1,32 @@
 # The two commands of the README:
 #   make demo   build the graph from the bundled gazette (embedded store) and answer sample questions
 #   make test   install everything, start Neo4j and Oxigraph, run the whole test suite, stop them
-PYTHON ?= python3
-PIP := $(PYTHON) -m pip
+# Everything Python lives in the project's own virtual environment, .venv/ (policykg: .venv/bin/policykg).
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PK := $(VENV)/bin/policykg
 
 .PHONY: install demo test services-start services-stop browser-deps
 
-install:
-	$(PIP) install --quiet --disable-pip-version-check -e '.[test]'
+$(PY):
+	python3 -m venv $(VENV)
+
+install: $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
 
 demo: install
-	policykg demo
+	$(PK) demo
 
 browser-deps:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium chromium-driver fonts-noto-cjk >/dev/null)
 
 services-start: install
-	policykg neo4j start
-	policykg sparql start
+	$(PK) neo4j start
+	$(PK) sparql start
 
 services-stop:
-	-policykg sparql stop
-	-policykg neo4j stop
+	-$(PK) sparql stop
+	-$(PK) neo4j stop
 
 test: install browser-deps services-start
-	$(PYTHON) -m pytest -q -p no:cacheprovider; status=$$?; $(MAKE) --no-print-directory services-stop; exit $$status
+	$(PY) -m pytest -q -p no:cacheprovider; status=$$?; $(MAKE) --no-print-directory services-stop; exit $$status
