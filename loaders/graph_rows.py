@@ -123,10 +123,7 @@ def rows_for(ex: Extraction) -> GraphRows:
             "title": t.title, "text": t.text, "path": t.path, "taskKind": t.kind,
             "matchText": match_key(t.title + "\n" + t.text), **_span_props(t.span)}, src))
         g.edges.append(Edge(t.id, "PART_OF", t.provision_id or t.doc_id, {}, src))
-        if t.provision_id:
-            g.edges.append(Edge(t.id, "IN_DOCUMENT", t.doc_id, {}, src))
-        else:
-            g.edges.append(Edge(t.id, "IN_DOCUMENT", t.doc_id, {}, src))
+        g.edges.append(Edge(t.id, "IN_DOCUMENT", t.doc_id, {}, src))  # direct, whatever the provision depth
         for role, refs in (("LEADS", t.lead), ("SHARES", t.responsible)):
             for k, a in enumerate(refs):
                 aid = agency_node(a)
