@@ -15,7 +15,7 @@ MARKERS = [
     ("article", re.compile(r"第(?P<n>[一二三四五六七八九十百零〇]+)[条條](?=\s|[\u4e00-\u9fff(（])")),
     ("part", re.compile(r"(?P<n>[一二三四五六七八九十]+)、")),
     ("section", re.compile(r"[（(](?P<n>[一二三四五六七八九十]+)[）)]")),
-    ("item", re.compile(r"(?P<n>\d{1,3})(?:[.．、](?!\d)|\s*[.．](?!\d))")),
+    ("item", re.compile(r"(?P<n>\d{1,3})(?:[.．、](?!\d)|\s*[.．](?!\d)|[)）](?=\s*[\u4e00-\u9fff“]))")),
     ("subitem", re.compile(r"[（(](?P<n>\d{1,3})[）)]")),
 ]
 RANK = {"chapter": 0, "article": 1, "part": 2, "section": 3, "item": 4, "subitem": 5}
@@ -46,7 +46,7 @@ class Node:
 
 def _path_label(n: Node) -> str:
     if n.level in ("part", "item"):
-        return n.label.rstrip("、.．").strip()
+        return n.label.rstrip("、.．)）").strip()
     return n.label
 
 

@@ -24,3 +24,13 @@ def test_mixed_formats():
     ]
     texts = {g.text for g in ex.targets}
     assert "新建道路30公里" in texts and "实施老旧小区改造100个" in texts
+
+
+def test_items_numbered_with_a_closing_bracket():
+    """tests/fixtures/county-plan.txt (made up for this test): items written 1）2）3）."""
+    ex = extract_file(FIXTURE.parent / "county-plan.txt")
+    assert [(t.path, t.title, [a.name for a in t.lead], [a.name for a in t.responsible]) for t in ex.tasks] == [
+        ("一/1", "新建农村公路50公里", ["县交通运输局"], []),
+        ("一/2", "改造农村危房300户", ["县住房城乡建设局"], ["各乡镇人民政府"]),
+        ("一/3", "新增城镇就业2000人", ["县人力资源社会保障局"], []),
+    ]
