@@ -119,12 +119,13 @@ def _noise_lines(lines: list[str]) -> set[int]:
     lex = ocr_lexicon()
     headers = set(lex["running_headers"])
     page = re.compile(_PAGE_NO.pattern % lex["page_number_max_digits"])
+    footers = [re.compile(p) for p in lex.get("page_footer_patterns", [])]
     noise = set()
     for i, ln in enumerate(lines):
         s = ln.strip()
         if not s:
             continue
-        if s in headers or page.match(ln):
+        if s in headers or page.match(ln) or any(f.match(s) for f in footers):
             noise.add(i)
     return noise
 

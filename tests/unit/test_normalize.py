@@ -35,3 +35,10 @@ def test_traditional_is_matched_but_kept():
     norm = normalize("牽頭單位:省發展改革委", "t")
     assert norm.text.startswith("牽頭單位")
     assert norm.match.startswith("牵头单位")
+
+
+def test_pdf_page_footers_are_removed():
+    line = "各地区各部门要加强组织领导，明确责任分工，确保各项任务落到实处"
+    text = "\n".join([line] * 10 + ["— 3 —", "第 4 页 共 10 页", "5/10"] + [line] * 10)
+    norm = normalize(text, "t")
+    assert "3" not in norm.text and "页" not in norm.text and "/" not in norm.text
