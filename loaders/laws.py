@@ -139,10 +139,6 @@ class LawRecord:
     text: str = field(default="", repr=False, compare=False)
 
     @property
-    def short_title(self) -> str:
-        return self.title[len(PRC):] if self.title.startswith(PRC) and len(self.title) > len(PRC) else self.title
-
-    @property
     def as_of(self) -> Optional[date]:
         """The date this version speaks for: the file's version date, else the last amendment, else first dates."""
         if self.version_date:

@@ -10,7 +10,7 @@ name and the sentence of each one stay answerable, beside the direct
 """
 from __future__ import annotations
 
-from typing import Iterable, Optional
+from typing import Optional
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
@@ -215,22 +215,8 @@ def _write_edge(g: Graph, e: Edge, s: URIRef, o: URIRef, generic: bool = False) 
         raise ValueError(f"unknown edge type {t!r}")
 
 
-def document_graphs(rows: GraphRows) -> list[URIRef]:
-    return [graph_iri(n.id) for n in rows.nodes if n.label == "Document"]
-
-
-def sources_in(rows: GraphRows) -> set[str]:
-    return {n.source_id for n in rows.nodes if n.source_id}
-
-
 def to_nquads(ds: Dataset) -> bytes:
     return ds.serialize(format="nquads", encoding="utf-8")
-
-
-def iter_graph_iris(ds: Dataset) -> Iterable[URIRef]:
-    for g in ds.graphs():
-        if isinstance(g.identifier, URIRef):
-            yield g.identifier
 
 
 # the RDF export (`policykg export`, issue 4)

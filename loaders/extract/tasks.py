@@ -15,8 +15,8 @@ from typing import Optional
 
 from loaders.extract.lexicon import lexicon
 from loaders.extract.provisions import Node, build_tree
-from loaders.extract.roles import (MarkerGroup, Unit, declares_first_lead, find_markers, looks_like_unit,
-                                   resolve_roles, split_units)
+from loaders.extract.roles import (MarkerGroup, Unit, declares_first_lead, find_markers, resolve_roles,
+                                   split_units)
 
 _SENTENCE_END = "。；;！？!?"
 _TASK_SECTION = re.compile(r"任务|重点|举措|措施|工作|行动|分工|目标")
@@ -252,7 +252,3 @@ def _split_marked(text: str, match: str, n: Optional[Node], groups: list[MarkerG
                              title_start=ts, title_end=te, lead=lead, responsible=resp, markers=block))
         seg_start = block[-1].end
     return out
-
-
-def is_unit_name(name: str) -> bool:
-    return looks_like_unit(name)
