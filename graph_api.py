@@ -159,6 +159,7 @@ class PolicyGraph:
         self.home = Path(home) if home else config.home()
         self.backend_name = backend
         self._backend: Optional[Backend] = None
+        self._sources: dict[str, Optional[str]] = {}  # kept original texts, read once per source
 
     # -- backends -------------------------------------------------------
     @property
@@ -234,12 +235,14 @@ class PolicyGraph:
         d = self.home / "sources"
         d.mkdir(parents=True, exist_ok=True)
         (d / f"{ex.source.id}.txt").write_text(ex.source.text, encoding="utf-8")
+        self._sources[ex.source.id] = ex.source.text
 
     def _quote(self, source: str, start: int, end: int) -> Optional[str]:
-        p = self.home / "sources" / f"{source}.txt"
-        if not p.exists():
-            return None
-        return p.read_text(encoding="utf-8")[start:end]
+        if source not in self._sources:  # one read per source, not one per answer
+            p = self.home / "sources" / f"{source}.txt"
+            self._sources[source] = p.read_text(encoding="utf-8") if p.exists() else None
+        text = self._sources[source]
+        return text[start:end] if text is not None else None
 
     def _evidence(self, r: dict[str, Any]) -> Evidence:
         return Evidence(source=r["source"], start=int(r["start"]), end=int(r["end"]), doc_id=r["doc_id"],
