@@ -40,3 +40,25 @@ def servers():
         neo4j_server.start(wait=True, timeout=300)
     except PolicyKGError as exc:
         pytest.fail(f"servers could not be started: {exc}", pytrace=False)
+
+
+def seed_on_three_backends(home: Path) -> dict:
+    """The seed (and the bundled reform) built into the embedded store, the SPARQL server and Neo4j.
+
+    The calling tests own the servers they point at: these start empty, so that shared nodes left
+    by other builds cannot differ from the fresh embedded store. Close the graphs when done.
+    """
+    from graph_api import Neo4jBackend, PolicyGraph, SparqlBackend
+    from policykg.reforms import BUNDLED_REFORM
+
+    for backend in (SparqlBackend(), Neo4jBackend()):
+        try:
+            (backend.store if isinstance(backend, SparqlBackend) else backend.writer).clear()
+        finally:
+            backend.close()
+    g = PolicyGraph("embedded", home=home)
+    g.build([SEED], also=["sparql", "neo4j"])
+    out = {"embedded": g, "sparql": PolicyGraph("sparql", home=home), "neo4j": PolicyGraph("neo4j", home=home)}
+    for x in out.values():
+        x.load_reform(BUNDLED_REFORM)
+    return out

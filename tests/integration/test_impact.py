@@ -20,10 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from graph_api import PolicyGraph
 from policykg.errors import QueryError, ServiceError
 from policykg.reforms import BUNDLED_REFORM, ReformFileError, load_reform
-from tests.conftest import ROOT, SEED
+from tests.conftest import ROOT, seed_on_three_backends
 
 TAX_SUCCESSOR = "国家税务总局绵阳市税务局"
 
@@ -99,18 +98,7 @@ def test_missing_reform_file(tmp_path):
 
 @pytest.fixture(scope="module")
 def graphs(tmp_path_factory, servers):
-    from graph_api import Neo4jBackend, SparqlBackend
-    for backend in (SparqlBackend(), Neo4jBackend()):  # these tests own the servers: start empty
-        try:
-            (backend.store if isinstance(backend, SparqlBackend) else backend.writer).clear()
-        finally:
-            backend.close()
-    home = tmp_path_factory.mktemp("impact-home")
-    g = PolicyGraph("embedded", home=home)
-    g.build([SEED], also=["sparql", "neo4j"])
-    out = {"embedded": g, "sparql": PolicyGraph("sparql", home=home), "neo4j": PolicyGraph("neo4j", home=home)}
-    for x in out.values():
-        x.load_reform(BUNDLED_REFORM)
+    out = seed_on_three_backends(tmp_path_factory.mktemp("impact-home"))
     yield out
     for x in out.values():
         x.close()

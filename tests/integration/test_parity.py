@@ -10,10 +10,9 @@ from datetime import date
 
 import pytest
 
-from graph_api import PolicyGraph
 from loaders.graph_rows import match_key
 from queries.loader import list_queries
-from tests.conftest import SEED
+from tests.conftest import seed_on_three_backends
 
 pytestmark = pytest.mark.integration
 
@@ -41,23 +40,7 @@ CASES = {
 
 @pytest.fixture(scope="module")
 def graphs(tmp_path_factory, servers):
-    home = tmp_path_factory.mktemp("home")
-    # these tests own the servers they are pointed at (as tests/integration/test_neo4j_writer.py):
-    # start from empty ones, so that shared nodes left by other builds cannot differ from the fresh embedded store
-    from graph_api import Neo4jBackend, SparqlBackend
-
-    for backend in (SparqlBackend(), Neo4jBackend()):
-        try:
-            (backend.store if isinstance(backend, SparqlBackend) else backend.writer).clear()
-        finally:
-            backend.close()
-    g = PolicyGraph("embedded", home=home)
-    g.build([SEED], also=["sparql", "neo4j"])
-    out = {"embedded": g, "sparql": PolicyGraph("sparql", home=home), "neo4j": PolicyGraph("neo4j", home=home)}
-    from policykg.reforms import BUNDLED_REFORM  # issue 6: reform_impact reads a loaded reform
-
-    for x in out.values():
-        x.load_reform(BUNDLED_REFORM)
+    out = seed_on_three_backends(tmp_path_factory.mktemp("home"))
     yield out
     for x in out.values():
         x.close()
