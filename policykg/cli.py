@@ -8,7 +8,7 @@ import json
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import Any, List, Optional
+from typing import Any, Callable, List, Optional
 
 import typer
 from rich.console import Console
@@ -39,6 +39,17 @@ JsonOpt = typer.Option(False, "--json", help="print JSON instead of a table")
 def _fail(exc: Exception) -> None:
     err.print(f"[red]error:[/red] {exc}")
     raise typer.Exit(code=2)
+
+
+def _on_graph(backend: str, fn: Callable[[Any], Any]) -> Any:
+    """Open the backend, run ``fn(graph)``, close it; a policykg error is one clear line, exit code 2."""
+    from graph_api import PolicyGraph
+
+    try:
+        with PolicyGraph(backend) as g:
+            return fn(g)
+    except PolicyKGError as exc:
+        _fail(exc)
 
 
 def _short(s: str, n: int) -> str:
@@ -105,13 +116,7 @@ def ask_departments(goal: str = typer.Argument(..., help="a goal keyword, e.g. �
 
     Example: policykg ask departments 住房公积金 --role lead
     """
-    from graph_api import PolicyGraph
-
-    try:
-        with PolicyGraph(backend) as g:
-            answers = g.departments_for(goal, role=role)
-    except PolicyKGError as exc:
-        _fail(exc)
+    answers = _on_graph(backend, lambda g: g.departments_for(goal, role=role))
     if json_out:
         _print_json(answers)
         return
@@ -129,13 +134,7 @@ def ask_citing(regulation: str = typer.Argument(..., help="a document number or 
 
     Example: policykg ask citing 财税〔2015〕119号
     """
-    from graph_api import PolicyGraph
-
-    try:
-        with PolicyGraph(backend) as g:
-            answers = g.tasks_citing(regulation)
-    except PolicyKGError as exc:
-        _fail(exc)
+    answers = _on_graph(backend, lambda g: g.tasks_citing(regulation))
     if json_out:
         _print_json(answers)
         return
@@ -205,13 +204,7 @@ def ask_agencies(sector: str = typer.Argument(..., help="a generic role (财政�
 
     Example: policykg ask agencies 财政部门 --within 四川省
     """
-    from graph_api import PolicyGraph
-
-    try:
-        with PolicyGraph(backend) as g:
-            answers = g.agencies_in(sector, within=within)
-    except PolicyKGError as exc:
-        _fail(exc)
+    answers = _on_graph(backend, lambda g: g.agencies_in(sector, within=within))
     if json_out:
         _print_json(answers)
         return
@@ -231,16 +224,11 @@ def export(fmt: str = typer.Option("turtle", "--format", "-f", help="turtle | js
 
     Example: policykg export --format jsonld -o policykg.jsonld
     """
-    from graph_api import PolicyGraph
     from loaders.rdf_writer import EXPORT_FORMATS
 
     if fmt.lower() not in EXPORT_FORMATS:
         _fail(PolicyKGError(f"unknown format {fmt!r}; choose turtle, jsonld or nquads (or trig)"))
-    try:
-        with PolicyGraph() as g:
-            data = g.export_rdf(fmt)
-    except PolicyKGError as exc:
-        _fail(exc)
+    data = _on_graph("embedded", lambda g: g.export_rdf(fmt))
     if str(output) == "-":
         sys.stdout.buffer.write(data)
         return
@@ -509,14 +497,8 @@ def ask_question(question: List[str] = typer.Argument(..., help="a question in C
     Example: policykg ask "哪些部门负责去库存？"
     Example: policykg ask "who leads 去库存?" --backend neo4j --json
     """
-    from graph_api import PolicyGraph
-
     text = " ".join(question)
-    try:
-        with PolicyGraph(backend) as g:
-            a = g.ask(text)
-    except PolicyKGError as exc:
-        _fail(exc)
+    a = _on_graph(backend, lambda g: g.ask(text))
     if json_out:
         _print_json(a)
         return
@@ -652,13 +634,7 @@ def agency(name: str = typer.Argument(..., help="a written or canonical name, or
 
     Example: policykg agency 市国税局
     """
-    from graph_api import PolicyGraph
-
-    try:
-        with PolicyGraph(backend) as g:
-            p = g.agency_profile(name)
-    except PolicyKGError as exc:
-        _fail(exc)
+    p = _on_graph(backend, lambda g: g.agency_profile(name))
     if json_out:
         _print_json(p)
         return
@@ -693,8 +669,6 @@ def query(sparql_text: Optional[str] = typer.Option(None, "--sparql", help="a SP
     Example: policykg query --sparql "SELECT (COUNT(*) AS ?n) WHERE { ?t a <https://w3id.org/policykg/ontology#Task> }"
     Example: policykg query --cypher "MATCH (a:Agency)-[:LEADS]->(t:Task) RETURN a.name AS agency, count(t) AS n ORDER BY n DESC LIMIT 5"
     """
-    from graph_api import PolicyGraph
-
     if (sparql_text is None) == (cypher_text is None):
         _fail(PolicyKGError("give exactly one of --sparql TEXT or --cypher TEXT"))
     text = sparql_text if sparql_text is not None else cypher_text
@@ -704,11 +678,7 @@ def query(sparql_text: Optional[str] = typer.Option(None, "--sparql", help="a SP
         except OSError as exc:
             _fail(PolicyKGError(f"cannot read {text[1:]}: {exc}"))
     name = backend or ("embedded" if sparql_text is not None else "neo4j")
-    try:
-        with PolicyGraph(name) as g:
-            rows = g.sparql(text) if sparql_text is not None else g.cypher(text)
-    except PolicyKGError as exc:
-        _fail(exc)
+    rows = _on_graph(name, lambda g: g.sparql(text) if sparql_text is not None else g.cypher(text))
     if json_out:
         _print_json(rows)
         return
