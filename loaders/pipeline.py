@@ -104,10 +104,8 @@ def _facts(source: Source, norm: NormText, drafts: list[DocDraft]) -> Extraction
                 provisions.append(Provision(
                     id=prov_id, doc_id=doc_id, path=td.path, label=td.node.label, level=td.node.level,
                     heading=text[td.title_start:td.title_end], span=norm.span(td.node.start, td.end)))
-            block = match[td.start:td.end]
-            # a citation needs a 《title》 or a 文号 (…号): most task texts have neither
             t_cites = extract_citations(norm, td.start, td.end, doc_id=doc_id, task_id=task_id,
-                                        id_prefix=f"{task_id}-c") if ("《" in block or "号" in block) else []
+                                        id_prefix=f"{task_id}-c")
             t_cites = [c for c in t_cites if not _self_citation(c, d)]
             deadlines = extract_deadlines(norm, td.start, td.end, issue_date=issue_date)
             tasks.append(Task(

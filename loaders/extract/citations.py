@@ -188,6 +188,9 @@ def extract_citations(norm: NormText, start: int, end: int, *, doc_id: str, task
     if end <= start:
         return []
     s, text, lex = norm.match, norm.text, _lex()
+    block = s[start:end]
+    if "《" not in block and "号" not in block:  # neither a title nor a 文号: most task texts
+        return []
     found: list[tuple[int, int, str, Optional[str], Optional[str], bool]] = []  # a, b, cited, number, title, nested
     titles: list[tuple[int, int]] = []  # title interiors, masked for cue search
     consumed: list[tuple[int, int]] = []
