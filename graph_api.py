@@ -463,20 +463,20 @@ class PolicyGraph:
         except ValueError as exc:
             raise QueryError(str(exc)) from None
 
-    # -- questions, impact reports, agency reforms (issue 6; policykg/questions.py, report.py, reforms.py) --
+    # -- questions, impact reports, agency reforms (issue 6; interface/questions.py, report.py, reforms.py) --
     def ask(self, question: str):
         """A question in Chinese or English (哪些部门负责去库存？ / who leads 去库存?) → a
-        :class:`policykg.questions.QuestionAnswer` with the items, a short answer and the named query,
+        :class:`interface.questions.QuestionAnswer` with the items, a short answer and the named query,
         parameters and SPARQL or Cypher text it ran. An unparseable question raises QueryError listing
         what can be asked."""
-        from policykg.questions import answer
+        from interface.questions import answer
 
         return answer(self, question)
 
     def load_reform(self, reform: Any):
-        """Load an agency-change file (机构改革; a path or a policykg.reforms.Reform) into this backend:
+        """Load an agency-change file (机构改革; a path or a loaders.reforms.Reform) into this backend:
         AgencyChange nodes and SUCCEEDED_BY edges, replacing an earlier load of the same reform."""
-        from policykg.reforms import Reform, load_into, load_reform
+        from loaders.reforms import Reform, load_into, load_reform
 
         r = reform if isinstance(reform, Reform) else load_reform(reform)
         load_into(self.backend, r)
@@ -484,32 +484,32 @@ class PolicyGraph:
 
     def reform_impact(self, reform: Any, on: Any = None, units: Iterable[str] = ()):
         """Every task whose lead or responsible unit no longer exists after ``reform``, with its successor
-        (a policykg.report.ImpactReport; the reform is loaded first). ``units`` keeps those units' changes."""
-        from policykg.report import reform_report
+        (a interface.report.ImpactReport; the reform is loaded first). ``units`` keeps those units' changes."""
+        from interface.report import reform_report
 
         return reform_report(self, reform, on=on, units=tuple(units))
 
     def repeal_impact(self, regulation: str, change: str = "repeal", on: Any = None):
-        """What repealing or amending ``regulation`` touches, as a policykg.report.ImpactReport."""
-        from policykg.report import repeal_report
+        """What repealing or amending ``regulation`` touches, as a interface.report.ImpactReport."""
+        from interface.report import repeal_report
 
         return repeal_report(self, regulation, change=change, on=on)
 
     def expiry(self, on: Any = None):
-        """What lapses on which date (documents' 有效期, task windows), as a policykg.report.ImpactReport."""
-        from policykg.report import expiry_report
+        """What lapses on which date (documents' 有效期, task windows), as a interface.report.ImpactReport."""
+        from interface.report import expiry_report
 
         return expiry_report(self, on=on)
 
     def agency_profile(self, agency: str):
         """One agency's tasks (lead / shared), their deadlines, and its successor after the 2018 reform."""
-        from policykg.report import agency_profile
+        from interface.report import agency_profile
 
         return agency_profile(self, agency)
 
     def query_text(self, name: str, **params: Any):
         """The text this backend runs for the named query ``name`` with ``params`` (a QueryRun)."""
-        from policykg.report import query_run
+        from interface.report import query_run
 
         return query_run(self.backend_name, name, params)
 

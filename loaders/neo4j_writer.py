@@ -231,7 +231,7 @@ def translate_error(exc: Exception, what: str, uri: str) -> BackendError:
     if isinstance(exc, (nx.ServiceUnavailable, nx.SessionExpired, nx.TransientError, nx.IncompleteCommit,
                         nx.ConnectionAcquisitionTimeoutError)):
         return TransientBackendError(f"{what}: Neo4j at {uri} is unreachable or busy ({type(exc).__name__}: {exc}); "
-                                     "is it running? `python -m policykg.services neo4j start`")
+                                     "is it running? `python -m interface.services neo4j start`")
     if isinstance(exc, nx.Neo4jError):
         return BackendError(f"{what}: Neo4j refused the statement ({exc.code}): {exc.message}")
     if isinstance(exc, (nx.DriverError, OSError)):

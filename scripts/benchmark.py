@@ -123,7 +123,7 @@ def bench_neo4j(args: argparse.Namespace) -> None:
     from loaders.pipeline import extract_file
     from policykg import config
     from policykg.errors import BackendError
-    from policykg.services import neo4j_server
+    from interface.services import neo4j_server
 
     settings = config.neo4j_settings()
     if settings.uri in {"bolt://127.0.0.1:7687", "neo4j://127.0.0.1:7687"}:

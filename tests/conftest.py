@@ -33,7 +33,7 @@ def shared_dir() -> Path:
 def servers():
     """The real local Oxigraph and Neo4j, started if needed; a failure FAILS the test (never skips)."""
     from policykg.errors import PolicyKGError
-    from policykg.services import neo4j_server, oxigraph_server
+    from interface.services import neo4j_server, oxigraph_server
 
     try:
         oxigraph_server.start(wait=True, timeout=60)
@@ -49,7 +49,7 @@ def seed_on_three_backends(home: Path) -> dict:
     by other builds cannot differ from the fresh embedded store. Close the graphs when done.
     """
     from graph_api import Neo4jBackend, PolicyGraph, SparqlBackend
-    from policykg.reforms import BUNDLED_REFORM
+    from loaders.reforms import BUNDLED_REFORM
 
     for backend in (SparqlBackend(), Neo4jBackend()):
         try:

@@ -9,7 +9,7 @@ import pytest
 from typer.main import get_command
 from typer.testing import CliRunner
 
-from policykg.cli import app
+from interface.cli import app
 from tests.conftest import ROOT, SCORER, SEED
 
 runner = CliRunner()

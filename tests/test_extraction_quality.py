@@ -11,7 +11,7 @@ import json
 import pytest
 
 from graph_api import extract_to_json
-from policykg.evaluation import score as own_score
+from interface.evaluation import score as own_score
 from tests.conftest import DEV, GOLD, SCORER, SEED
 
 SEED_MIN = {"tasks": 0.97, "lead": 0.97, "responsible": 0.97, "targets": 0.90, "deadlines": 0.90,

@@ -13,7 +13,7 @@ import pytest
 
 from graph_api import PolicyGraph
 from policykg.errors import QueryError
-from policykg.questions import parse, parse_when
+from interface.questions import parse, parse_when
 from tests.conftest import SEED
 
 

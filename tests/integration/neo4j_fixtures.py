@@ -2,7 +2,7 @@
 
 A server that cannot be reached makes the tests FAIL, never skip: when
 ``NEO4J_URI`` is the local default and nothing answers, the local server is
-started first (``policykg.services.neo4j_server.start``, a quick no-op when it
+started first (``interface.services.neo4j_server.start``, a quick no-op when it
 runs); if that fails too, ``pytest.fail`` says why.
 
 These tests own the database they are pointed at: they clear it.
@@ -51,13 +51,13 @@ def neo4j_driver(neo4j_settings):
             pytest.fail(f"Neo4j at {neo4j_settings.uri} is not reachable ({type(first).__name__}: {first}); "
                         "start it or point NEO4J_URI at a running server", pytrace=False)
         try:
-            from policykg.services import neo4j_server
+            from interface.services import neo4j_server
 
             neo4j_server.start(wait=True, timeout=240)
             driver = _connect(neo4j_settings)
         except Exception as exc:  # the password is never part of these messages
             pytest.fail(f"Neo4j at {neo4j_settings.uri} is not reachable and could not be started "
-                        f"({type(exc).__name__}: {exc}); try `python -m policykg.services neo4j start`",
+                        f"({type(exc).__name__}: {exc}); try `python -m interface.services neo4j start`",
                         pytrace=False)
     yield driver
     driver.close()

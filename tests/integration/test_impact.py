@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from policykg.errors import QueryError, ServiceError
-from policykg.reforms import BUNDLED_REFORM, ReformFileError, load_reform
+from loaders.reforms import BUNDLED_REFORM, ReformFileError, load_reform
 from tests.conftest import ROOT, seed_on_three_backends
 
 TAX_SUCCESSOR = "国家税务总局绵阳市税务局"
@@ -220,7 +220,7 @@ def test_agency_profile(graphs):
 
 @pytest.mark.integration
 def test_serve_read_only_json_api(graphs):
-    from policykg.server import make_server
+    from interface.server import make_server
 
     with pytest.raises(ServiceError, match="loopback"):
         make_server("0.0.0.0", 0, graph=graphs["embedded"])
@@ -282,7 +282,7 @@ def _readme_transcripts() -> list[tuple[str, str]]:
 def cli_home(tmp_path_factory):
     home = tmp_path_factory.mktemp("readme-home")
     env = _cli_env(home)
-    subprocess.run([sys.executable, "-m", "policykg.cli", "build"], env=env, cwd=ROOT, check=True,
+    subprocess.run([sys.executable, "-m", "interface.cli", "build"], env=env, cwd=ROOT, check=True,
                    capture_output=True, timeout=300)
     return home
 
@@ -306,7 +306,7 @@ def test_readme_transcript(cli_home, cmd, expected):
 
     argv = shlex.split(cmd)
     assert argv[0] == "policykg"
-    res = subprocess.run([sys.executable, "-m", "policykg.cli", *argv[1:]], env=_cli_env(cli_home), cwd=ROOT,
+    res = subprocess.run([sys.executable, "-m", "interface.cli", *argv[1:]], env=_cli_env(cli_home), cwd=ROOT,
                          capture_output=True, text=True, encoding="utf-8", timeout=300)
     got = "\n".join(line.rstrip() for line in res.stdout.rstrip("\n").splitlines())
     want = "\n".join(line.rstrip() for line in expected.rstrip("\n").splitlines())

@@ -50,7 +50,7 @@ def _pick(records, n=50):
 @pytest.fixture(scope="module")
 def loaded(tmp_path_factory):
     from policykg.errors import PolicyKGError
-    from policykg.services import neo4j_server
+    from interface.services import neo4j_server
 
     if not LAWS.is_dir():
         pytest.fail(f"the laws corpus is missing at {LAWS}; set SHARED_DIR to the shared/ folder", pytrace=False)

@@ -29,7 +29,7 @@ except ImportError:  # pragma: no cover
     from neo4j_fixtures import neo4j_driver, neo4j_settings  # noqa: F401
 
 from policykg.config import BUNDLED_GAZETTE, PROJECT_ROOT
-from policykg.services import neo4j_browser, neo4j_server
+from interface.services import neo4j_browser, neo4j_server
 
 NEO4J_DIR = PROJECT_ROOT / "neo4j"
 GRASS = NEO4J_DIR / "policykg.grass"
@@ -159,7 +159,7 @@ def test_neo4j_browser_shows_the_graph(seed_in_neo4j, neo4j_settings):  # noqa: 
         "CALL dbms.clientConfig() YIELD name, value RETURN name, value").records}
     assert client_config.get("browser.post_connect_cmd") == expected_cmd, (
         "the running Neo4j does not apply neo4j/policykg.grass at connect; restart it "
-        "(python -m policykg.services neo4j stop; python -m policykg.services neo4j start)")
+        "(python -m interface.services neo4j stop; python -m interface.services neo4j start)")
 
     serve = load_serve_module()
     guide_server, _ = serve.serve_in_thread(0)

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from graph_api import PolicyGraph
-from policykg.reforms import BUNDLED_REFORM
-from policykg.report import save_html
+from loaders.reforms import BUNDLED_REFORM
+from interface.report import save_html
 from tests.conftest import ROOT, SEED
 
 pytestmark = [pytest.mark.browser]

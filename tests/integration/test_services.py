@@ -15,7 +15,7 @@ import pytest
 
 from policykg import config
 from policykg.errors import ServiceError
-from policykg.services import neo4j_server, oxigraph_server
+from interface.services import neo4j_server, oxigraph_server
 
 pytestmark = pytest.mark.integration
 

@@ -319,7 +319,7 @@ def test_law_rdf_conforms_to_the_shapes(corpus):
 def test_cli_laws_load(laws_root, tmp_path, monkeypatch):
     from typer.testing import CliRunner
 
-    from policykg.cli import app
+    from interface.cli import app
 
     monkeypatch.setenv("POLICYKG_HOME", str(tmp_path / "home"))
     monkeypatch.delenv("NEO4J_URI", raising=False)

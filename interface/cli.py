@@ -177,7 +177,7 @@ def evaluate(paths: List[Path] = typer.Argument(..., help="the text file(s) the 
     Example: policykg evaluate --gold ../shared/gold/seed.json data/mianyang-gazette-2016-06.txt
     """
     from graph_api import extract_to_json
-    from policykg.evaluation import score
+    from interface.evaluation import score
 
     try:
         pred = extract_to_json(paths)
@@ -256,7 +256,7 @@ def neo4j_start() -> None:
 
     Example: NEO4J_PASSWORD=secret policykg neo4j start
     """
-    from policykg.services import neo4j_server
+    from interface.services import neo4j_server
 
     try:
         neo4j_server.install()
@@ -272,7 +272,7 @@ def neo4j_stop() -> None:
 
     Example: policykg neo4j stop
     """
-    from policykg.services import neo4j_server
+    from interface.services import neo4j_server
 
     _service_action(neo4j_server, neo4j_server.stop)
 
@@ -283,7 +283,7 @@ def neo4j_status() -> None:
 
     Example: policykg neo4j status
     """
-    from policykg.services import neo4j_server
+    from interface.services import neo4j_server
 
     _service_status(neo4j_server)
 
@@ -294,7 +294,7 @@ def sparql_start() -> None:
 
     Example: policykg sparql start && policykg ask citing 财税〔2015〕119号 --backend sparql
     """
-    from policykg.services import oxigraph_server
+    from interface.services import oxigraph_server
 
     _service_action(oxigraph_server, oxigraph_server.start)
 
@@ -305,7 +305,7 @@ def sparql_stop() -> None:
 
     Example: policykg sparql stop
     """
-    from policykg.services import oxigraph_server
+    from interface.services import oxigraph_server
 
     oxigraph_server.stop()
     _service_status(oxigraph_server)
@@ -317,7 +317,7 @@ def sparql_status() -> None:
 
     Example: policykg sparql status
     """
-    from policykg.services import oxigraph_server
+    from interface.services import oxigraph_server
 
     _service_status(oxigraph_server)
 
@@ -407,7 +407,7 @@ def demo() -> None:
 
 # ============================================================================
 # issue 6: free questions, impact reports, deadlines, agencies, read-only queries, serve
-# (this section: policykg/questions.py, policykg/report.py, policykg/reforms.py, policykg/server.py)
+# (this section: interface/questions.py, interface/report.py, loaders/reforms.py, interface/server.py)
 
 CsvOpt = typer.Option(False, "--csv", help="print CSV instead of a table")
 
@@ -513,7 +513,7 @@ def ask_question(question: List[str] = typer.Argument(..., help="a question in C
             t.add_row(k, str(v))
         console.print(t)
     if a.items:
-        from policykg.report import _mid
+        from interface.report import _mid
 
         rows = [_answer_row(i, _mid) for i in a.items[:limit]]
         cols = list(rows[0])
@@ -552,7 +552,7 @@ def impact(regulation: Optional[str] = typer.Argument(None, help="a document num
     Example: policykg impact --expiry --on 2022-01-01
     """
     from graph_api import PolicyGraph
-    from policykg.report import item_rows, print_report, save_html, to_json
+    from interface.report import item_rows, print_report, save_html, to_json
 
     modes = sum(x for x in (regulation is not None, reform is not None, expiry))
     if modes != 1:
@@ -589,7 +589,7 @@ def deadlines(before: Optional[str] = typer.Option(None, "--before", help="due o
     Example: policykg deadlines --before 2016-12-31 --agency 市国土资源局
     """
     from graph_api import PolicyGraph
-    from policykg.questions import parse_when
+    from interface.questions import parse_when
 
     try:
         hi = parse_when(before).isoformat() if before else "2999-12-31"
@@ -705,7 +705,7 @@ def serve(host: str = typer.Option("127.0.0.1", "--host", help="loopback only: 1
 
     Example: policykg serve --port 8765   then   curl 'http://127.0.0.1:8765/ask?q=哪些部门负责去库存'
     """
-    from policykg.server import make_server
+    from interface.server import make_server
 
     try:
         srv = make_server(host, port, backend)

@@ -244,7 +244,7 @@ def _installed_version(home: Path) -> str | None:
 # files that make up the distribution besides lib/
 
 _POM = """<?xml version="1.0" encoding="UTF-8"?>
-<!-- Written by policykg.services.neo4j_server: the runtime dependency tree of the
+<!-- Written by interface.services.neo4j_server: the runtime dependency tree of the
      Neo4j Community standalone assembly is the distribution's lib/ directory. -->
 <project xmlns="http://maven.apache.org/POM/4.0.0">
   <modelVersion>4.0.0</modelVersion>
@@ -269,7 +269,7 @@ _POM = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 _LAUNCHER = """#!/bin/sh
-# Launcher for {name}, written by policykg.services.neo4j_server; it does what the
+# Launcher for {name}, written by interface.services.neo4j_server; it does what the
 # appassembler script in Neo4j's tarball does: Neo4j's bootloader on lib/*.
 SELF=$(readlink -f "$0")
 BASEDIR=$(cd "$(dirname "$SELF")/.." && pwd)
@@ -323,7 +323,7 @@ _JVM_ADDITIONAL = (
 def neo4j_conf() -> str:
     """The ``conf/neo4j.conf`` that :func:`install` writes (no secrets in it)."""
     lines = [
-        "# Written by policykg.services.neo4j_server (python -m policykg.services neo4j install);",
+        "# Written by interface.services.neo4j_server (python -m interface.services neo4j install);",
         "# it is rewritten on every install, so change the module rather than this file.",
         "",
         "# Loopback only.",
@@ -355,7 +355,7 @@ def neo4j_conf() -> str:
         "server.logs.user.config=conf/user-logs.xml",
         "",
     ]
-    from policykg.services.neo4j_browser import browser_conf_lines  # style at connect, guides, no telemetry
+    from interface.services.neo4j_browser import browser_conf_lines  # style at connect, guides, no telemetry
 
     lines += browser_conf_lines() + [""]
     lines += [f"server.jvm.additional={flag}" for flag in _JVM_ADDITIONAL]
@@ -674,7 +674,7 @@ def start(wait: bool = True, timeout: float = 180.0, install_if_missing: bool = 
     if install_if_missing:
         install()
     elif not _is_installed(home):
-        raise ServiceError(f"Neo4j is not installed at {home}; run `python -m policykg.services neo4j install`")
+        raise ServiceError(f"Neo4j is not installed at {home}; run `python -m interface.services neo4j install`")
     else:
         configure(home)
 

@@ -1,8 +1,8 @@
-"""``python -m policykg.services {neo4j,oxigraph,all} ACTION``.
+"""``python -m interface.services {neo4j,oxigraph,all} ACTION``.
 
-    python -m policykg.services neo4j install|start|stop|status
-    python -m policykg.services oxigraph start|stop|status|clear
-    python -m policykg.services all start|stop|status
+    python -m interface.services neo4j install|start|stop|status
+    python -m interface.services oxigraph start|stop|status|clear
+    python -m interface.services all start|stop|status
 
 Exit code 0 on success, 1 when an action failed (the message says what to read).
 """
@@ -14,7 +14,7 @@ import time
 from typing import Callable
 
 from policykg.errors import ServiceError
-from policykg.services import neo4j_server, oxigraph_server
+from interface.services import neo4j_server, oxigraph_server
 
 
 def _print(lines: list[str]) -> None:
@@ -78,7 +78,7 @@ _ACTIONS = {
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m policykg.services",
+        prog="python -m interface.services",
         description="Install, start, stop and inspect the local Neo4j and Oxigraph servers.",
     )
     sub = parser.add_subparsers(dest="service", required=True, metavar="{neo4j,oxigraph,all}")

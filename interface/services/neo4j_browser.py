@@ -88,9 +88,9 @@ def post_connect_cmd(grass_file: Path = GRASS_FILE) -> str | None:
 
 
 def browser_conf_lines(grass_file: Path = GRASS_FILE) -> list[str]:
-    """The lines :func:`policykg.services.neo4j_server.neo4j_conf` adds for Neo4j Browser."""
+    """The lines :func:`interface.services.neo4j_server.neo4j_conf` adds for Neo4j Browser."""
     lines = [
-        "# Neo4j Browser (policykg.services.neo4j_browser): the neo4j/policykg.grass style at every",
+        "# Neo4j Browser (interface.services.neo4j_browser): the neo4j/policykg.grass style at every",
         "# connect, guides and styles from this machine (:guide http://localhost:8001/guide.html),",
         "# no product-usage telemetry.",
         f"browser.remote_content_hostname_whitelist={REMOTE_CONTENT_HOSTS}",

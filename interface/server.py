@@ -62,7 +62,7 @@ def _one(q: dict[str, list[str]], key: str, required: bool = True) -> Optional[s
 def _routes() -> dict[str, Callable[[Any, dict[str, list[str]]], Any]]:
     def impact(g, q):
         if _one(q, "reform", False):
-            from policykg.reforms import BUNDLED_REFORM
+            from loaders.reforms import BUNDLED_REFORM
 
             name = _one(q, "reform")
             path = BUNDLED_REFORM.parent / f"{name}.json"
@@ -74,7 +74,7 @@ def _routes() -> dict[str, Callable[[Any, dict[str, list[str]]], Any]]:
         return g.repeal_impact(_one(q, "reg"), change=_one(q, "change", False) or "repeal", on=_one(q, "on", False))
 
     def deadlines(g, q):
-        from policykg.questions import parse_when
+        from interface.questions import parse_when
 
         before = _one(q, "before", False)
         return g.deadlines((_one(q, "after", False) or "1900-01-01",

@@ -23,7 +23,7 @@ from datetime import date
 from typing import Any, Callable, Optional
 
 from policykg.errors import QueryError
-from policykg.report import ImpactReport, QueryRun, trace_queries
+from interface.report import ImpactReport, QueryRun, trace_queries
 
 
 @dataclass(frozen=True)
@@ -326,7 +326,7 @@ _MAIN_QUERY = {"departments": "departments_for_goal", "leads": "departments_for_
 
 
 def _dedupe(runs: list[QueryRun]) -> tuple[QueryRun, ...]:
-    from policykg.report import _unique_runs
+    from interface.report import _unique_runs
 
     return _unique_runs(runs)
 
@@ -380,7 +380,7 @@ def _h_citing(g, p: Parsed):
 
 
 def _h_repeal(g, p: Parsed):
-    from policykg.report import repeal_report
+    from interface.report import repeal_report
 
     zh = p.language == "zh"
     r = repeal_report(g, p.params["regulation"], change=p.params["change"])
@@ -403,8 +403,8 @@ def _h_repeal(g, p: Parsed):
 
 
 def _h_reform(g, p: Parsed):
-    from policykg.reforms import BUNDLED_REFORM
-    from policykg.report import reform_report
+    from loaders.reforms import BUNDLED_REFORM
+    from interface.report import reform_report
 
     zh = p.language == "zh"
     r = reform_report(g, BUNDLED_REFORM)
@@ -460,7 +460,7 @@ def _h_targets(g, p: Parsed):
 
 
 def _h_expiry(g, p: Parsed):
-    from policykg.report import expiry_report
+    from interface.report import expiry_report
 
     zh = p.language == "zh"
     r = expiry_report(g, on=p.params.get("on"))

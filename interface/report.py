@@ -7,7 +7,7 @@ Three analyses build one :class:`ImpactReport`:
   on it (transitively, with their annexes: ``PolicyGraph.impact`` / ``queries/impact_of_document``)
   → their tasks (the ones citing it themselves first) → lead and responsible agencies → deadlines
   and targets;
-* :func:`reform_report` — an agency-change file (机构改革, :mod:`policykg.reforms`) → every task
+* :func:`reform_report` — an agency-change file (机构改革, :mod:`loaders.reforms`) → every task
   whose lead or responsible unit no longer exists, with its successor (``queries/reform_impact``);
 * :func:`expiry_report` — documents with a validity (有效期5年 → ``validUntil``) and task windows
   that end → what lapses on which date (``queries/expiring_documents``, ``deadlines_between``).
@@ -396,11 +396,11 @@ def _repeal_graph(regulation: str, r: ImpactReport) -> SubGraph:
 
 
 def reform_report(g: Any, reform: Any, on: Any = None, units: Any = ()) -> ImpactReport:
-    """Load ``reform`` (a path or a :class:`policykg.reforms.Reform`) into ``g`` and report every task
+    """Load ``reform`` (a path or a :class:`loaders.reforms.Reform`) into ``g`` and report every task
     whose lead or responsible unit no longer exists, with its successor. ``units`` (written or canonical
     names) keeps the changes of those units only, e.g. ("市国税局", "市地税局") for the tax merger."""
     from policykg.errors import QueryError
-    from policykg.reforms import Reform, load_into, load_reform
+    from loaders.reforms import Reform, load_into, load_reform
 
     if not isinstance(reform, Reform):
         reform = load_reform(reform)
@@ -1025,7 +1025,7 @@ class AgencyProfile:
 
 
 def agency_profile(g: Any, agency: str, reform_path: Any = None) -> AgencyProfile:
-    from policykg.reforms import BUNDLED_REFORM, load_reform
+    from loaders.reforms import BUNDLED_REFORM, load_reform
 
     with trace_queries(g) as runs:
         tasks = g.agency_tasks(agency)
