@@ -35,9 +35,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
-from loaders.graph_rows import Edge, GraphRows, Node, agency_id, match_key, short_hash
+from loaders.graph_rows import Edge, GraphRows, Node, agency_id, match_key
 from policykg.config import DATA_DIR
 from policykg.errors import ExtractionError
+from policykg.ids import short_hash
 from policykg.model import AgencyRef, Span
 
 AUTHORITY_JSON = DATA_DIR / "authority" / "agencies.json"

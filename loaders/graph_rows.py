@@ -12,13 +12,13 @@ jurisdictions) get ids from their normalised names.
 """
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Optional
 
 from loaders.text.normalize import to_simplified
+from policykg.ids import short_hash
 from policykg.model import AgencyRef, Extraction, Span
 
 
@@ -57,10 +57,6 @@ def match_key(s: Optional[str]) -> str:
     s = to_simplified(re.sub(r"\s+", "", s))
     s = s.replace("《", "").replace("》", "")
     return re.sub(r"[\[［(（【﹝]((?:19|20)\d{2})[\]］)）】﹞]", r"〔\1〕", s)
-
-
-def short_hash(s: str, n: int = 12) -> str:
-    return hashlib.sha1(s.encode("utf-8")).hexdigest()[:n]
 
 
 def agency_id(a: AgencyRef) -> str:

@@ -48,9 +48,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Optional, Sequence
 
-from loaders.graph_rows import Edge, GraphRows, Node, cited_id, match_key, short_hash
+from loaders.graph_rows import Edge, GraphRows, Node, cited_id, match_key
 from loaders.text.reading import read_source
 from policykg.errors import InputError
+from policykg.ids import short_hash
 from policykg.model import Span
 
 #: Folder names of the LawRefBook/Laws collection: a file's category is the one it sits under.

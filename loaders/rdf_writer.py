@@ -17,6 +17,7 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from loaders.graph_rows import Edge, GraphRows, Node
 from ontology.namespace import DATA, OA, PKG
+from policykg.ids import short_hash
 
 _CLASS = {
     "Document": PKG.PolicyDocument, "Provision": PKG.Provision, "Task": PKG.Task, "Agency": PKG.Agency,
@@ -181,7 +182,7 @@ def _write_edge(g: Graph, e: Edge, s: URIRef, o: URIRef, generic: bool = False) 
         g.add((m, PKG.writtenName, Literal(e.props["name"], lang="zh")))
         _provenance(g, m, e.props)
     elif t == "MENTIONED_IN":
-        m = URIRef(f"{o}/mention/{e.props['start']}-{e.props['end']}/{abs(hash(e.props['name'])) % 10**8}")
+        m = URIRef(f"{o}/mention/{e.props['start']}-{e.props['end']}/{short_hash(e.props['name'], 8)}")
         g.add((o, PKG.mentions, m))
         g.add((m, RDF.type, PKG.AgencyMention))
         g.add((m, PKG.mentionOf, s))
