@@ -46,6 +46,11 @@ REL_TYPES: tuple[str, ...] = (
 )
 ENTITY = "Entity"
 BATCH_SIZE = 1000
+#: Marks a database that :meth:`Neo4jWriter.clear` may wipe (a scratch database of the tests). A schema
+#: constraint on a label no data uses, not a node: it survives the wipe and no count sees it.
+SCRATCH_MARKER = "policykg_scratch_database"
+SCRATCH_MARKER_STATEMENT = (f"CREATE CONSTRAINT {SCRATCH_MARKER} IF NOT EXISTS "
+                            "FOR (n:PolicyKGScratchDatabase) REQUIRE n.marker IS UNIQUE")
 
 
 # ----------------------------------------------------------------------------
@@ -423,8 +428,28 @@ class Neo4jWriter:
     def ids(self) -> set[str]:
         return {r["id"] for r in self._run("listing ids", f"MATCH (n:{ENTITY}) RETURN n.id AS id").records}
 
+    def is_scratch(self) -> bool:
+        """True when this database carries the scratch marker (:data:`SCRATCH_MARKER`)."""
+        records = self._run("looking for the scratch marker",
+                            "SHOW CONSTRAINTS YIELD name WHERE name = $name RETURN count(*) AS c",
+                            {"name": SCRATCH_MARKER}).records
+        return records[0]["c"] > 0
+
     def clear(self) -> None:
-        """Delete every node and relationship (tests only; the schema stays)."""
+        """Delete every node and relationship (tests only; the schema stays).
+
+        Only a scratch database is wiped: one that carries the marker, or an empty one (which is
+        marked then). A database with data and no marker, e.g. a real one that ``NEO4J_URI`` points
+        at, is refused with a BackendError and left as it is.
+        """
+        if not self.is_scratch():
+            if self._run("checking the database is empty", "MATCH (n) RETURN n LIMIT 1").records:
+                raise BackendError(
+                    f"refusing to clear Neo4j database {self.database!r} at {self.uri}: it holds data and is "
+                    f"not marked as a scratch database of policykg's tests (constraint {SCRATCH_MARKER}). "
+                    "Point NEO4J_URI / NEO4J_DATABASE at a test server, or, if this database may be wiped, "
+                    f"mark it: {SCRATCH_MARKER_STATEMENT}")
+            self._run("marking the scratch database", SCRATCH_MARKER_STATEMENT)
         # CALL … IN TRANSACTIONS needs an auto-commit transaction (session.run), not execute_query
         try:
             with self._session() as session:

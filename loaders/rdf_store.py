@@ -17,6 +17,11 @@ from ontology.namespace import DATA
 from policykg.errors import BackendError, TransientBackendError
 
 GRAPH_PREFIX = str(DATA["graph/"])
+#: The named graph that marks a SPARQL server :meth:`RemoteSparqlStore.clear` may wipe (a scratch
+#: server of the tests); no query of the project reads it.
+SCRATCH_GRAPH = "urn:policykg:scratch-database"
+SCRATCH_MARK_UPDATE = (f"INSERT DATA {{ GRAPH <{SCRATCH_GRAPH}> {{ <{SCRATCH_GRAPH}> "
+                       "<http://www.w3.org/2000/01/rdf-schema#comment> \"scratch server of policykg's tests\" } }")
 
 
 class EmbeddedStore:
@@ -107,5 +112,34 @@ class RemoteSparqlStore:
             self._post(self.update_url, ";\n".join(drops).encode("utf-8"), "application/sparql-update")
         self._post(self.store_url, to_nquads(to_dataset(rows)), "application/n-quads")
 
+    def _ask(self, query: str) -> bool:
+        import json
+        import urllib.parse
+
+        req = urllib.request.Request(self.query_url + "?" + urllib.parse.urlencode({"query": query}),
+                                     headers={"Accept": "application/sparql-results+json"})
+        try:
+            with urllib.request.urlopen(req, timeout=self.timeout) as resp:
+                return json.loads(resp.read().decode("utf-8"))["boolean"] is True
+        except urllib.error.HTTPError as exc:
+            raise BackendError(f"SPARQL server at {self.query_url} refused an ASK: HTTP {exc.code}") from exc
+        except (urllib.error.URLError, ConnectionError, TimeoutError) as exc:
+            raise TransientBackendError(f"SPARQL server at {self.query_url} is not reachable ({exc})") from exc
+        except (ValueError, KeyError) as exc:
+            raise BackendError(f"SPARQL server at {self.query_url} answered an ASK with something else") from exc
+
+    def is_scratch(self) -> bool:
+        """True when the server holds the scratch marker graph (:data:`SCRATCH_GRAPH`)."""
+        return self._ask(f"ASK {{ GRAPH <{SCRATCH_GRAPH}> {{ ?s ?p ?o }} }}")
+
     def clear(self) -> None:
-        self._post(self.update_url, b"CLEAR ALL", "application/sparql-update")
+        """``CLEAR ALL`` (tests only) — on a scratch server only: one holding the marker graph, or an
+        empty one (marked then). A server with data and no marker is refused and left as it is."""
+        if not self.is_scratch() and self._ask("ASK { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"):
+            raise BackendError(
+                f"refusing to clear the SPARQL server at {self.update_url}: it holds data and is not marked as "
+                f"a scratch server of policykg's tests (graph <{SCRATCH_GRAPH}>). Point SPARQL_ENDPOINT, "
+                "SPARQL_UPDATE_ENDPOINT and SPARQL_STORE_ENDPOINT at a test server, or, if it may be wiped, "
+                f"mark it: {SCRATCH_MARK_UPDATE}")
+        self._post(self.update_url, f"CLEAR ALL ; {SCRATCH_MARK_UPDATE}".encode("utf-8"),
+                   "application/sparql-update")

@@ -5,7 +5,10 @@ A server that cannot be reached makes the tests FAIL, never skip: when
 started first (``interface.services.neo4j_server.start``, a quick no-op when it
 runs); if that fails too, ``pytest.fail`` says why.
 
-These tests own the database they are pointed at: they clear it.
+These tests clear the database they are pointed at — only a scratch one: ``Neo4jWriter.clear``
+refuses a database that holds data without the marker constraint ``policykg_scratch_database``
+(an empty database is marked at its first clear), so a real database is never wiped
+(tests/integration/test_scratch_guard.py).
 """
 from __future__ import annotations
 
