@@ -58,16 +58,9 @@ class EmbeddedBackend:
         return run_embedded(self.store.store, query, params)
 
     def sparql(self, text: str) -> list[dict[str, Any]]:
-        from queries.sparql_runner import ensure_read_only
+        from queries.sparql_runner import run_user_embedded
 
-        ensure_read_only(text)
-        import pyoxigraph as ox
-
-        res = self.store.store.query(text, use_default_graph_as_union=True)
-        if isinstance(res, ox.QueryBoolean):
-            return [{"result": bool(res)}]
-        names = [v.value for v in res.variables]
-        return [{n: (None if s[n] is None else s[n].value) for n in names} for s in res]
+        return run_user_embedded(self.store.store, text)
 
     def close(self) -> None:
         self.store.close()
@@ -91,10 +84,9 @@ class SparqlBackend:
         return run_remote(self.endpoint, query, params)
 
     def sparql(self, text: str) -> list[dict[str, Any]]:
-        from queries.sparql_runner import ensure_read_only, run_remote_text
+        from queries.sparql_runner import run_user_remote
 
-        ensure_read_only(text)
-        return run_remote_text(self.endpoint, text)
+        return run_user_remote(self.endpoint, text)
 
     def close(self) -> None:
         pass

@@ -712,7 +712,8 @@ def serve(host: str = typer.Option("127.0.0.1", "--host", help="loopback only: 1
     except PolicyKGError as exc:
         _fail(exc)
     h, p = srv.server_address[:2]
-    err.print(f"policykg serving {backend} read-only on http://{h}:{p}/ (Ctrl-C to stop)")
+    err.print(f"policykg serving {backend} read-only on http://{h}:{p}/ — loopback only, other machines "
+              "cannot reach it (Ctrl-C to stop)")
     try:
         srv.serve_forever()
     except KeyboardInterrupt:

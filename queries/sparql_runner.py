@@ -129,12 +129,88 @@ def run_remote_text(endpoint: str, text: str, timeout: int = 30) -> list[dict[st
     return out
 
 
-_WRITE = re.compile(r"\b(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD)\b", re.I)
+# Update operations (SPARQL 1.1 Update) and SERVICE (a query that fetches other URLs). Checked on the
+# text with \u escapes decoded (SPARQL allows them anywhere) and strings, IRIs and comments blanked, so
+# a title containing "DELETE" or an IRI with '#' neither trips nor hides it. The protocol is the real
+# guard: user text is only ever sent as `query=` (never `update=`) or given to Store.query, which parse
+# queries, not updates; this check fails fast with a clearer message.
+_WRITE = re.compile(r"(?<![\w?$:-])(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH|SERVICE)(?![\w:-])",
+                    re.I)
+_LEXICAL = re.compile("|".join([
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""',
+    r"'''(?:[^'\\]|\\.|'(?!''))*'''",
+    r'"(?:[^"\\\n]|\\.)*"',
+    r"'(?:[^'\\\n]|\\.)*'",
+    r'<[^<>"{}|^`\\\x00-\x20]*>',
+    r"#[^\n]*",
+]), re.S)
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+READ_ONLY_SPARQL = ("policykg runs user SPARQL read-only: SELECT, ASK, CONSTRUCT or DESCRIBE only "
+                    "({what} is not allowed)")
 
 
 def ensure_read_only(text: str) -> None:
-    """User SPARQL must be a query, not an update."""
-    stripped = re.sub(r"(?m)#.*$", "", text)
-    stripped = re.sub(r'"(?:[^"\\]|\\.)*"|<[^>]*>', "", stripped)
-    if _WRITE.search(stripped):
-        raise QueryError("policykg runs user SPARQL read-only: SELECT, ASK, CONSTRUCT or DESCRIBE only")
+    """User SPARQL must be a query, not an update (nor a federated SERVICE call); QueryError otherwise."""
+    if not isinstance(text, str) or not text.strip():
+        raise QueryError("the SPARQL query is empty")
+    decoded = _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
+    code = _LEXICAL.sub(lambda m: " " * len(m.group(0)), decoded)
+    m = _WRITE.search(code)
+    if m:
+        raise QueryError(READ_ONLY_SPARQL.format(what=m.group(1).upper()))
+
+
+def run_user_embedded(store, text: str) -> list[dict[str, Any]]:
+    """User SPARQL on a pyoxigraph Store (read-only: Store.query parses no updates); rows of plain strings."""
+    import pyoxigraph as ox
+
+    ensure_read_only(text)
+    try:
+        res = store.query(text, use_default_graph_as_union=True)
+    except SyntaxError as exc:
+        raise QueryError(f"the SPARQL query does not parse: {exc}") from None
+    except OSError as exc:
+        raise QueryError(f"the SPARQL query failed: {exc}") from None
+    if isinstance(res, ox.QueryBoolean):
+        return [{"result": bool(res)}]
+    if not hasattr(res, "variables"):  # CONSTRUCT / DESCRIBE: triples
+        return [{"subject": t.subject.value, "predicate": t.predicate.value, "object": t.object.value}
+                for t in res]
+    names = [v.value for v in res.variables]
+    return [{n: (None if s[n] is None else s[n].value) for n in names} for s in res]
+
+
+def run_user_remote(endpoint: str, text: str, timeout: int = 30) -> list[dict[str, Any]]:
+    """User SPARQL on a server, sent as a query (``query=``, never ``update=``) by the SPARQL protocol."""
+    import json
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    from policykg.errors import BackendError
+
+    ensure_read_only(text)
+    body = urllib.parse.urlencode({"query": text, "union-default-graph": "true"}).encode("utf-8")
+    req = urllib.request.Request(endpoint, data=body, method="POST", headers={
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Accept": "application/sparql-results+json"})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            res = json.loads(resp.read().decode("utf-8"))
+    except urllib.error.HTTPError as exc:
+        detail = exc.read()[:300].decode("utf-8", "replace").strip()
+        if 400 <= exc.code < 500:
+            raise QueryError(f"the SPARQL server at {endpoint} rejected the query (HTTP {exc.code}): {detail}") from None
+        raise BackendError(f"the SPARQL server at {endpoint} failed (HTTP {exc.code}): {detail}") from None
+    except (urllib.error.URLError, OSError) as exc:
+        raise TransientBackendError(f"the SPARQL server at {endpoint} is not reachable "
+                                    f"({getattr(exc, 'reason', exc)}); start it with `policykg sparql start` "
+                                    "or set SPARQL_ENDPOINT") from None
+    except ValueError:
+        raise BackendError(f"the SPARQL server at {endpoint} answered with something other than "
+                           "SPARQL JSON results (CONSTRUCT/DESCRIBE: use the embedded store)") from None
+    if "boolean" in res:
+        return [{"result": bool(res["boolean"])}]
+    names = res["head"]["vars"]
+    return [{n: (None if b.get(n) is None else _py(b[n]["value"], b[n].get("datatype"))) for n in names}
+            for b in res["results"]["bindings"]]

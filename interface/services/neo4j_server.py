@@ -342,6 +342,8 @@ def neo4j_conf() -> str:
         "dbms.security.auth_enabled=true",
         "dbms.usage_report.enabled=false",
         "server.directories.import=import",
+        "# LOAD CSV may not read local files (user Cypher refuses LOAD CSV anyway)",
+        "dbms.security.allow_csv_import_from_file_urls=false",
         "db.tx_log.rotation.retention_policy=1 days",
         "# Transaction log files are preallocated at this size (default 256m, per database).",
         "db.tx_log.rotation.size=32m",
