@@ -195,7 +195,7 @@ def trace_queries(g: Any) -> Iterator[list[QueryRun]]:
         g._backend = inner
 
 
-def _unique_runs(runs: list[QueryRun]) -> tuple[QueryRun, ...]:
+def unique_runs(runs: list[QueryRun]) -> tuple[QueryRun, ...]:
     seen, out = set(), []
     for r in runs:
         key = (r.name, json.dumps(r.params, sort_keys=True, ensure_ascii=False, default=str))
@@ -341,7 +341,7 @@ def repeal_report(g: Any, regulation: str, change: str = "repeal", on: Any = Non
     report = ImpactReport(
         kind=change, subject=regulation, title=f"{verb}{regulation}的影响 — impact of {'repealing' if change == 'repeal' else 'amending'} {regulation}",
         on=on_iso, summary=summary, items=tuple(items), documents=tuple(docs), agencies=tuple(agencies),
-        notes=tuple(notes), queries=_unique_runs(runs), generated=_now())
+        notes=tuple(notes), queries=unique_runs(runs), generated=_now())
     return _with_graph(report, _repeal_graph(regulation, report))
 
 
@@ -488,7 +488,7 @@ def reform_report(g: Any, reform: Any, on: Any = None, units: Any = ()) -> Impac
         notes.append("Checked and kept: " + "、".join(u.name + ("" if u.certain else "(?)") for u in reform.unchanged))
     report = ImpactReport(kind="reform", subject=reform.id, title=f"{reform.name} — tasks whose units no longer exist",
                           on=on_iso, summary=summary, items=tuple(items), documents=documents,
-                          agencies=tuple(agencies), notes=tuple(notes), queries=_unique_runs(runs), generated=_now())
+                          agencies=tuple(agencies), notes=tuple(notes), queries=unique_runs(runs), generated=_now())
     return _with_graph(report, _reform_graph(report))
 
 
@@ -599,7 +599,7 @@ def expiry_report(g: Any, on: Any = None) -> ImpactReport:
              "a task window's end is the last day of a period such as 自2011年1月1日至2020年12月31日."]
     report = ImpactReport(kind="expiry", subject=on_iso or "all", title="到期失效 — what lapses on which date",
                           on=on_iso, summary=summary, items=tuple(items), documents=documents,
-                          agencies=tuple(_agency_summary(items)), notes=tuple(notes), queries=_unique_runs(runs),
+                          agencies=tuple(_agency_summary(items)), notes=tuple(notes), queries=unique_runs(runs),
                           generated=_now())
     return _with_graph(report, _expiry_graph(report))
 
@@ -1050,4 +1050,4 @@ def agency_profile(g: Any, agency: str, reform_path: Any = None) -> AgencyProfil
     return AgencyProfile(query=agency, names=names, canonical=canonical, lead=lead, responsible=shared,
                          documents=tuple(sorted(docs.items(), key=lambda kv: (-kv[1], kv[0]))), tasks=tuple(tasks),
                          deadlines=tuple(seen.values()), successors=tuple(dict.fromkeys(successors)),
-                         queries=_unique_runs(runs))
+                         queries=unique_runs(runs))

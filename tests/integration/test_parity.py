@@ -35,6 +35,8 @@ CASES = {
     # -- issue 6: agency reforms (the fixture loads data/reforms/mianyang-2018.json) and expiry
     "reform_impact": [{"reform": "mianyang-2018"}],
     "expiring_documents": [{"before": None}, {"before": date(2021, 7, 1)}],
+    # -- issue 11: the names questions can refer to ("did you mean …?", an empty graph)
+    "known_names": [{}],
 }
 
 
