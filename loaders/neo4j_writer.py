@@ -32,7 +32,8 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator, Optional
 
 from loaders.graph_rows import Edge, GraphRows, Node
-from policykg.errors import BackendError, TransientBackendError
+from policykg.errors import BackendError
+from policykg.errors import neo4j_error as translate_error
 
 NODE_LABELS: tuple[str, ...] = (
     "Document", "Provision", "Task", "Agency", "Target", "Deadline", "CitedDocument", "Sector", "Jurisdiction",
@@ -222,26 +223,6 @@ class WriteResult:
     statements: int = 0
     seconds: float = 0.0
     by_batch: Counter = field(default_factory=Counter)
-
-
-def translate_error(exc: Exception, what: str, uri: str) -> BackendError:
-    """Driver exception → policykg error (messages carry no credentials)."""
-    from neo4j import exceptions as nx
-
-    if isinstance(exc, BackendError):
-        return exc
-    if isinstance(exc, nx.AuthError):
-        return BackendError(f"{what}: Neo4j at {uri} refused the credentials ({exc.code}); "
-                            "set NEO4J_USER / NEO4J_PASSWORD to the server's")
-    if isinstance(exc, (nx.ServiceUnavailable, nx.SessionExpired, nx.TransientError, nx.IncompleteCommit,
-                        nx.ConnectionAcquisitionTimeoutError)):
-        return TransientBackendError(f"{what}: Neo4j at {uri} is unreachable or busy ({type(exc).__name__}: {exc}); "
-                                     "is it running? `python -m interface.services neo4j start`")
-    if isinstance(exc, nx.Neo4jError):
-        return BackendError(f"{what}: Neo4j refused the statement ({exc.code}): {exc.message}")
-    if isinstance(exc, (nx.DriverError, OSError)):
-        return BackendError(f"{what}: Neo4j driver error talking to {uri} ({type(exc).__name__}: {exc})")
-    return BackendError(f"{what}: {type(exc).__name__}: {exc}")
 
 
 class Neo4jWriter:

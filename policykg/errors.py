@@ -40,3 +40,26 @@ class QueryError(PolicyKGError):
 
 class ServiceError(PolicyKGError):
     """A local server (Neo4j, Oxigraph) could not be installed, started or stopped."""
+
+
+def neo4j_error(exc: Exception, what: str, uri: str) -> BackendError:
+    """A Neo4j driver exception → the policykg error for it (messages carry no credentials).
+
+    Here, beside the tree, so that the writer and the query runner map driver errors the same way
+    without one importing the other."""
+    from neo4j import exceptions as nx
+
+    if isinstance(exc, BackendError):
+        return exc
+    if isinstance(exc, nx.AuthError):
+        return BackendError(f"{what}: Neo4j at {uri} refused the credentials ({exc.code}); "
+                            "set NEO4J_USER / NEO4J_PASSWORD to the server's")
+    if isinstance(exc, (nx.ServiceUnavailable, nx.SessionExpired, nx.TransientError, nx.IncompleteCommit,
+                        nx.ConnectionAcquisitionTimeoutError)):
+        return TransientBackendError(f"{what}: Neo4j at {uri} is unreachable or busy ({type(exc).__name__}: {exc}); "
+                                     "is it running? `policykg neo4j start`")
+    if isinstance(exc, nx.Neo4jError):
+        return BackendError(f"{what}: Neo4j refused the statement ({exc.code}): {exc.message}")
+    if isinstance(exc, (nx.DriverError, OSError)):
+        return BackendError(f"{what}: Neo4j driver error talking to {uri} ({type(exc).__name__}: {exc})")
+    return BackendError(f"{what}: {type(exc).__name__}: {exc}")

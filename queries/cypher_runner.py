@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any, Optional
 
-from policykg.errors import QueryError
+from policykg.errors import QueryError, neo4j_error
 from queries.loader import load_query
 
 READ_ONLY_MESSAGE = ("policykg runs user Cypher read-only; {what} is not allowed "
@@ -53,15 +53,13 @@ def _check_params(name: str, expected: tuple[str, ...], params: dict[str, Any]) 
 def _translate(exc: Exception, what: str) -> Exception:
     from neo4j import exceptions as nx
 
-    from loaders.neo4j_writer import translate_error
-
     if isinstance(exc, (nx.CypherSyntaxError, nx.CypherTypeError)):
         return QueryError(f"{what}: Neo4j rejected the query ({exc.code}): {exc.message}")
     if isinstance(exc, nx.Neo4jError) and _is_write_refusal(exc):
         return QueryError(READ_ONLY_MESSAGE.format(what="a write") + f" — the server said: {exc.message}")
     if isinstance(exc, nx.ClientError):
         return QueryError(f"{what}: Neo4j refused the query ({exc.code}): {exc.message}")
-    return translate_error(exc, what, "Neo4j")
+    return neo4j_error(exc, what, "Neo4j")
 
 
 def _is_write_refusal(exc: Exception) -> bool:
