@@ -16,118 +16,22 @@ from __future__ import annotations
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Optional, Protocol
+from typing import Any, Callable, Iterable, Optional
 
 from loaders.export_json import to_gold_shape
-from loaders.graph_rows import GraphRows, match_key, merge_rows, rows_for
+from loaders.graph_rows import match_key, merge_rows, rows_for
 from loaders.pipeline import StageTimer, extract_file
 from policykg import config
 from policykg.answers import (AgencyTask, CitingDocument, CitingTask, DeadlineInfo, DepartmentAnswer,
                               DocumentInForce, Evidence, Impact, ImpactedDocument, ImpactedTask, ImpactLink,
                               SectorAgency, TargetAnswer, TaskAgency, TaskDeadline)
-from policykg.errors import BackendError, InputError, QueryError
+from policykg.errors import InputError, QueryError
 from policykg.model import Extraction
 
-BACKENDS = ("embedded", "sparql", "neo4j")
+from backends import Backend, open_backend  # noqa: F401 (Backend: the protocol, re-exported)
+from backends import names as backend_names
 
-
-class Backend(Protocol):
-    name: str
-
-    def load(self, rows: GraphRows, sources: set[str]) -> None: ...
-
-    def run(self, query: str, params: dict[str, Any]) -> list[dict[str, Any]]: ...
-
-    def close(self) -> None: ...
-
-
-class EmbeddedBackend:
-    name = "embedded"
-
-    def __init__(self, path: Optional[Path] = None):
-        from loaders.rdf_store import EmbeddedStore
-
-        self.store = EmbeddedStore(path or config.embedded_store_path())
-
-    def load(self, rows: GraphRows, sources: set[str]) -> None:
-        self.store.replace_sources(rows, sources)
-
-    def run(self, query: str, params: dict[str, Any]) -> list[dict[str, Any]]:
-        from queries.sparql_runner import run_embedded
-
-        return run_embedded(self.store.store, query, params)
-
-    def sparql(self, text: str) -> list[dict[str, Any]]:
-        from queries.sparql_runner import run_user_embedded
-
-        return run_user_embedded(self.store.store, text)
-
-    def close(self) -> None:
-        self.store.close()
-
-
-class SparqlBackend:
-    name = "sparql"
-
-    def __init__(self, endpoint: Optional[str] = None):
-        from loaders.rdf_store import RemoteSparqlStore
-
-        self.endpoint = endpoint or config.sparql_endpoint()
-        self.store = RemoteSparqlStore(self.endpoint, config.sparql_update_endpoint(), config.sparql_store_endpoint())
-
-    def load(self, rows: GraphRows, sources: set[str]) -> None:
-        self.store.replace_sources(rows, sources)
-
-    def run(self, query: str, params: dict[str, Any]) -> list[dict[str, Any]]:
-        from queries.sparql_runner import run_remote
-
-        return run_remote(self.endpoint, query, params)
-
-    def sparql(self, text: str) -> list[dict[str, Any]]:
-        from queries.sparql_runner import run_user_remote
-
-        return run_user_remote(self.endpoint, text)
-
-    def close(self) -> None:
-        pass
-
-
-class Neo4jBackend:
-    name = "neo4j"
-
-    def __init__(self):
-        from loaders.neo4j_writer import Neo4jWriter
-
-        self.settings = config.neo4j_settings()
-        self.writer = Neo4jWriter.from_settings()
-        self.driver = self.writer.driver
-
-    def load(self, rows: GraphRows, sources: set[str]) -> None:
-        self.writer.ensure_schema()
-        self.writer.write(rows, replace_sources=sources)
-
-    def run(self, query: str, params: dict[str, Any]) -> list[dict[str, Any]]:
-        from queries.cypher_runner import run_cypher
-
-        return run_cypher(self.driver, query, params, self.settings.database)
-
-    def cypher(self, text: str, params: Optional[dict[str, Any]] = None) -> list[dict[str, Any]]:
-        from queries.cypher_runner import run_user_cypher
-
-        return run_user_cypher(self.driver, text, params or {}, self.settings.database)
-
-    def close(self) -> None:
-        self.driver.close()
-
-
-def open_backend(name: str) -> Backend:
-    if name == "embedded":
-        return EmbeddedBackend()
-    if name == "sparql":
-        return SparqlBackend()
-    if name == "neo4j":
-        return Neo4jBackend()
-    raise BackendError(f"unknown backend {name!r}; choose one of {', '.join(BACKENDS)}")
+BACKENDS = backend_names()
 
 
 @dataclass
@@ -161,10 +65,8 @@ class PolicyGraph:
         return self._backend
 
     def _open(self, name: str) -> Backend:
-        """The embedded store lives in THIS graph's home (``home/store``), not always in $POLICYKG_HOME."""
-        if name == "embedded":
-            return EmbeddedBackend(self.home / "store")
-        return open_backend(name)
+        """A local store lives in THIS graph's home (``home/store``), not always in $POLICYKG_HOME."""
+        return open_backend(name, home=self.home)
 
     def close(self) -> None:
         if self._backend is not None:
@@ -444,80 +346,39 @@ class PolicyGraph:
         (named graphs kept; CJK written as is, not \\u-escaped) or ``nquads``."""
         from loaders.rdf_writer import serialize_dataset
 
-        b = self.backend
-        if not isinstance(b, EmbeddedBackend):
-            raise QueryError("export reads the embedded store; build it first (policykg build) and use "
-                             "the embedded backend")
-        if not b.store.count():
+        data = self.backend.dump()
+        if not data:
             raise QueryError(f"the embedded store in {self.home} is empty: run `policykg build` first")
-        try:
-            return serialize_dataset(b.store.dump_nquads(), fmt)
-        except ValueError as exc:
-            raise QueryError(str(exc)) from None
+        return serialize_dataset(data, fmt)
 
-    # -- questions, impact reports, agency reforms (issue 6; interface/questions.py, report.py, reforms.py) --
-    def ask(self, question: str):
-        """A question in Chinese or English (哪些部门负责去库存？ / who leads 去库存?) → a
-        :class:`interface.questions.QuestionAnswer` with the items, a short answer and the named query,
-        parameters and SPARQL or Cypher text it ran. An unparseable question raises QueryError listing
-        what can be asked."""
-        from interface.questions import answer
-
-        return answer(self, question)
-
+    # -- agency reforms, query text, user queries ----------------------------------------------
     def load_reform(self, reform: Any):
         """Load an agency-change file (机构改革; a path or a loaders.reforms.Reform) into this backend:
         AgencyChange nodes and SUCCEEDED_BY edges, replacing an earlier load of the same reform."""
-        from loaders.reforms import Reform, load_into, load_reform
+        from loaders.reforms import Reform, load_reform, reform_graph
 
         r = reform if isinstance(reform, Reform) else load_reform(reform)
-        load_into(self.backend, r)
+        self.backend.replace_graph(reform_graph(r))
         return r
 
-    def reform_impact(self, reform: Any, on: Any = None, units: Iterable[str] = ()):
-        """Every task whose lead or responsible unit no longer exists after ``reform``, with its successor
-        (a interface.report.ImpactReport; the reform is loaded first). ``units`` keeps those units' changes."""
-        from interface.report import reform_report
-
-        return reform_report(self, reform, on=on, units=tuple(units))
-
-    def repeal_impact(self, regulation: str, change: str = "repeal", on: Any = None):
-        """What repealing or amending ``regulation`` touches, as a interface.report.ImpactReport."""
-        from interface.report import repeal_report
-
-        return repeal_report(self, regulation, change=change, on=on)
-
-    def expiry(self, on: Any = None):
-        """What lapses on which date (documents' 有效期, task windows), as a interface.report.ImpactReport."""
-        from interface.report import expiry_report
-
-        return expiry_report(self, on=on)
-
-    def agency_profile(self, agency: str):
-        """One agency's tasks (lead / shared), their deadlines, and its successor after the 2018 reform."""
-        from interface.report import agency_profile
-
-        return agency_profile(self, agency)
-
-    def query_text(self, name: str, **params: Any):
-        """The text this backend runs for the named query ``name`` with ``params`` (a QueryRun)."""
-        from interface.report import query_run
-
-        return query_run(self.backend_name, name, params)
+    def query_text(self, name: str, **params: Any) -> str:
+        """The text this backend runs for the named query ``name`` with ``params``."""
+        return self.backend.query_text(name, params)
 
     def sparql(self, text: str) -> list[dict[str, Any]]:
         """Read-only SPARQL on the embedded store or the SPARQL server."""
-        b = self.backend
-        if not hasattr(b, "sparql"):
-            raise QueryError(f"the {b.name} backend does not speak SPARQL; use --backend embedded or sparql")
-        return b.sparql(text)
+        return self._read("sparql", text, {})
 
     def cypher(self, text: str, **params: Any) -> list[dict[str, Any]]:
         """Read-only Cypher on Neo4j (a write clause is refused)."""
+        return self._read("cypher", text, params)
+
+    def _read(self, language: str, text: str, params: dict[str, Any]) -> list[dict[str, Any]]:
         b = self.backend
-        if not hasattr(b, "cypher"):
-            raise QueryError(f"the {b.name} backend does not speak Cypher; use --backend neo4j")
-        return b.cypher(text, params)
+        if b.language != language:
+            raise QueryError(f"the {b.name} backend speaks {b.language}, not {language}; "
+                             f"choose a backend that speaks {language} (--backend)")
+        return b.read(text, params)
 
 
 #: characters of a document's opening quoted as the evidence of a whole-document answer

@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from backends import names as backend_names
 from policykg.answers import to_jsonable
 from policykg.errors import PolicyKGError
 
@@ -32,7 +33,7 @@ app.add_typer(laws_app, name="laws")
 console = Console()
 err = Console(stderr=True)
 
-BackendOpt = typer.Option("embedded", "--backend", "-b", help="embedded | sparql | neo4j")
+BackendOpt = typer.Option("embedded", "--backend", "-b", help=" | ".join(backend_names()))
 JsonOpt = typer.Option(False, "--json", help="print JSON instead of a table")
 
 
@@ -43,10 +44,10 @@ def _fail(exc: Exception) -> None:
 
 def _on_graph(backend: str, fn: Callable[[Any], Any]) -> Any:
     """Open the backend, run ``fn(graph)``, close it; a policykg error is one clear line, exit code 2."""
-    from graph_api import PolicyGraph
+    from interface.analyst import Analyst
 
     try:
-        with PolicyGraph(backend) as g:
+        with Analyst(backend) as g:
             return fn(g)
     except PolicyKGError as exc:
         _fail(exc)
@@ -335,7 +336,7 @@ def laws_load(path: Path = typer.Argument(..., help="the laws folder (<category>
     """
     import os
 
-    from graph_api import PolicyGraph
+    from interface.analyst import Analyst
 
     also = ["neo4j"] if neo4j or os.environ.get("NEO4J_URI") else []
     try:
@@ -346,7 +347,7 @@ def laws_load(path: Path = typer.Argument(..., help="the laws folder (<category>
             def progress(desc: str, i: int, n: int) -> None:
                 bar.update(task, description=_short(desc, 40), completed=i, total=n)
 
-            with PolicyGraph() as g:
+            with Analyst() as g:
                 report = g.load_laws(path, also=also, limit=limit, progress=progress)
     except PolicyKGError as exc:
         _fail(exc)
@@ -370,10 +371,10 @@ def demo() -> None:
 
     Example: policykg demo
     """
-    from graph_api import PolicyGraph
+    from interface.analyst import Analyst
 
     try:
-        with PolicyGraph() as g:
+        with Analyst() as g:
             report = g.build()
             console.print(f"[bold]built[/bold] {report.documents} documents, {report.tasks} tasks, "
                           f"{report.targets} targets, {report.citations} citations from the bundled gazette "
@@ -551,7 +552,7 @@ def impact(regulation: Optional[str] = typer.Argument(None, help="a document num
     Example: policykg impact --reform data/reforms/mianyang-2018.json --unit 市国税局 --unit 市地税局
     Example: policykg impact --expiry --on 2022-01-01
     """
-    from graph_api import PolicyGraph
+    from interface.analyst import Analyst
     from interface.report import item_rows, print_report, save_html, to_json
 
     modes = sum(x for x in (regulation is not None, reform is not None, expiry))
@@ -559,7 +560,7 @@ def impact(regulation: Optional[str] = typer.Argument(None, help="a document num
         _fail(PolicyKGError("give exactly one of: REGULATION, --reform FILE, --expiry "
                             "(e.g. policykg impact 财税〔2015〕119号)"))
     try:
-        with PolicyGraph(backend) as g:
+        with Analyst(backend) as g:
             if reform is not None:
                 report = g.reform_impact(reform, on=on, units=unit or ())
             elif expiry:
@@ -588,7 +589,7 @@ def deadlines(before: Optional[str] = typer.Option(None, "--before", help="due o
 
     Example: policykg deadlines --before 2016-12-31 --agency 市国土资源局
     """
-    from graph_api import PolicyGraph
+    from interface.analyst import Analyst
     from interface.questions import parse_when
 
     try:
@@ -596,7 +597,7 @@ def deadlines(before: Optional[str] = typer.Option(None, "--before", help="due o
         if after and not _is_iso(after):
             raise PolicyKGError(f"--after {after!r}: write the date as YYYY-MM-DD")
         lo_iso = after or "1900-01-01"
-        with PolicyGraph(backend) as g:
+        with Analyst(backend) as g:
             rows = g.deadlines((lo_iso, hi), agency=agency)
     except PolicyKGError as exc:
         _fail(exc)

@@ -148,32 +148,9 @@ class ImpactReport:
 # which queries ran
 
 
-class _Recorder:
-    """Wraps a graph_api backend and records each named query it runs."""
-
-    def __init__(self, inner: Any, runs: list[QueryRun]):
-        self._inner = inner
-        self._runs = runs
-
-    def run(self, query: str, params: dict[str, Any]) -> list[dict[str, Any]]:
-        self._runs.append(query_run(self._inner.name, query, params))
-        return self._inner.run(query, params)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._inner, name)
-
-
-def query_run(backend: str, name: str, params: dict[str, Any]) -> QueryRun:
-    """The text ``backend`` runs for the named query ``name`` with ``params``."""
-    from queries.loader import load_query
-
-    if backend == "neo4j":
-        q = load_query(name, "cypher")
-        return QueryRun(name, backend, "cypher", _plain(params), q.text)
-    from queries.sparql_runner import bind_values
-
-    q = load_query(name, "sparql")
-    return QueryRun(name, backend, "sparql", _plain(params), bind_values(q.text, params, list(q.params)))
+def query_run(backend: Any, name: str, params: dict[str, Any]) -> QueryRun:
+    """The text ``backend`` (a backends.Backend) runs for the named query ``name`` with ``params``."""
+    return QueryRun(name, backend.name, backend.language, _plain(params), backend.query_text(name, params))
 
 
 def _plain(params: dict[str, Any]) -> dict[str, Any]:
@@ -184,15 +161,9 @@ def _plain(params: dict[str, Any]) -> dict[str, Any]:
 def trace_queries(g: Any) -> Iterator[list[QueryRun]]:
     """``with trace_queries(graph) as runs:`` — every named query run on ``graph`` inside is recorded."""
     runs: list[QueryRun] = []
-    inner = g.backend
-    if isinstance(inner, _Recorder):  # nested: record into the outer list too
-        yield inner._runs
-        return
-    g._backend = _Recorder(inner, runs)
-    try:
+    backend = g.backend
+    with backend.trace(lambda name, params: runs.append(query_run(backend, name, params))):
         yield runs
-    finally:
-        g._backend = inner
 
 
 def unique_runs(runs: list[QueryRun]) -> tuple[QueryRun, ...]:
@@ -400,7 +371,7 @@ def reform_report(g: Any, reform: Any, on: Any = None, units: Any = ()) -> Impac
     whose lead or responsible unit no longer exists, with its successor. ``units`` (written or canonical
     names) keeps the changes of those units only, e.g. ("市国税局", "市地税局") for the tax merger."""
     from policykg.errors import QueryError
-    from loaders.reforms import Reform, load_into, load_reform
+    from loaders.reforms import Reform, load_reform
 
     if not isinstance(reform, Reform):
         reform = load_reform(reform)
@@ -413,7 +384,7 @@ def reform_report(g: Any, reform: Any, on: Any = None, units: Any = ()) -> Impac
             if not hits:
                 raise QueryError(f"{u} is not a 'from' unit of any change in {Path(reform.path).name}")
             wanted.update(c.id for c in hits)
-    load_into(g.backend, reform)
+    g.load_reform(reform)
     with trace_queries(g) as runs:
         rows = g.query_rows("reform_impact", reform=reform.id)
         deadlines, targets = _task_details(g)

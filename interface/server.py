@@ -155,9 +155,9 @@ def make_server(host: str = "127.0.0.1", port: int = 8765, backend: str = "embed
     if not _loopback(host):
         raise ServiceError(f"policykg serve binds the loopback interface only (127.0.0.1, ::1, localhost), not {host!r}")
     if graph is None:
-        from graph_api import PolicyGraph
+        from interface.analyst import Analyst
 
-        graph = PolicyGraph(backend)
+        graph = Analyst(backend)
     try:
         return _Server((host, port), _Handler, graph)
     except OSError as exc:

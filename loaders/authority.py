@@ -36,6 +36,8 @@ from pathlib import Path
 from typing import Optional
 
 from loaders.graph_rows import Edge, GraphRows, Node, agency_id, match_key
+from loaders.rdf_writer import graph_iri, to_dataset
+from ontology.namespace import DATA
 from policykg.config import DATA_DIR
 from policykg.errors import ExtractionError
 from policykg.ids import short_hash
@@ -105,17 +107,52 @@ def _span() -> Span:
     return Span("authority", 0, 0, "")
 
 
-def resolve(written: str, jurisdiction: Optional[str]) -> tuple[str, Optional[str], Optional[str]]:
-    """(node id, canonical, jurisdiction) the extractor gives ``written`` in a document of that jurisdiction."""
-    from loaders.extract.agencies import _canonical, is_generic
+@dataclass(frozen=True)
+class ResolvedAgency:
+    """A written unit name resolved like a mention in a document of some issuer."""
+
+    written: str
+    name: str  # canonical when known, else as written
+    canonical: Optional[str]
+    jurisdiction: Optional[str]
+    level: Optional[str]
+    sector: Optional[str]
+    id: str
+
+    def node(self) -> Node:
+        # the same properties as loaders.graph_rows.rows_for gives an agency (so MERGEs agree)
+        return Node(self.id, "Agency", {"name": self.name, "canonical": self.canonical,
+                                        "jurisdiction": self.jurisdiction, "sector": self.sector,
+                                        "level": self.level, "generic": False, "matchKey": match_key(self.name)})
+
+
+def resolve(written: str, issuer: Optional[str] = None, *, jurisdiction: Optional[str] = None) -> ResolvedAgency:
+    """The agency ``written`` means in a document of ``issuer`` (or of ``jurisdiction``'s government).
+
+    The authority file (preferred, written and hidden labels) is asked first; otherwise the
+    extractor's alias rules resolve the name, so the id is the one such a document gets."""
+    entry = load_authority().lookup(written)
+    if entry is not None and not entry.generic:
+        return ResolvedAgency(written=written, name=entry.pref, canonical=entry.pref, jurisdiction=entry.jurisdiction,
+                              level=entry.level, sector=entry.sector, id=entry.id)
+    return _by_rules(written, issuer or _issuer(jurisdiction))
+
+
+def _issuer(jurisdiction: Optional[str]) -> Optional[str]:
+    return _ISSUER_OF.get(jurisdiction or "", (jurisdiction + "人民政府") if jurisdiction else None)
+
+
+def _by_rules(written: str, issuer: Optional[str]) -> ResolvedAgency:
+    """What the extractor's alias rules give ``written`` (the authority file is built on these)."""
+    from loaders.extract.agencies import canonical, is_generic, sector_of
 
     if is_generic(written):
         ref = AgencyRef(name=written, span=_span(), generic=True)
-        return agency_id(ref), None, None
-    issuer = _ISSUER_OF.get(jurisdiction or "", (jurisdiction + "人民政府") if jurisdiction else None)
-    canon, jur, _level = _canonical(written, issuer)
+        return ResolvedAgency(written, written, None, None, None, sector_of(written), agency_id(ref))
+    canon, jur, level = canonical(written, issuer)
     ref = AgencyRef(name=written, span=_span(), canonical=canon, jurisdiction=jur)
-    return agency_id(ref), canon, jur
+    return ResolvedAgency(written=written, name=canon or written, canonical=canon, jurisdiction=jur, level=level,
+                          sector=sector_of(written), id=agency_id(ref))
 
 
 def _entry(raw: dict, generic: bool, sectors: dict, where: str) -> AuthorityEntry:
@@ -130,11 +167,12 @@ def _entry(raw: dict, generic: bool, sectors: dict, where: str) -> AuthorityEntr
         if not is_generic(pref):
             raise ExtractionError(f"{where}: generic role {pref!r} is not generic for the extractor "
                                   "(add a pattern to generic_patterns in data/lexicon/agencies.json)")
-        node_id, _, _ = resolve(pref, None)
+        node_id = _by_rules(pref, None).id
         return AuthorityEntry(node_id, pref, alt, tuple(raw.get("hidden") or ()), None, None, sector, True)
     ids = set()
     for name in alt or (pref,):
-        node_id, canon, _ = resolve(name, raw.get("jurisdiction"))
+        r = _by_rules(name, _issuer(raw.get("jurisdiction")))
+        node_id, canon = r.id, r.canonical
         if canon is not None and canon != pref:
             raise ExtractionError(f"{where}: {name!r} resolves to {canon!r}, not to its entry {pref!r}; "
                                   "fix the alias data in data/lexicon/agencies.json or the entry")
@@ -243,14 +281,18 @@ def infer(graph) -> "object":
     return out
 
 
+def inferred_dataset(rows: GraphRows):
+    """The RDF of ``rows`` with the build-time inference (:data:`RULES`) added: what RDF stores load."""
+    ds = to_dataset(rows)
+    materialize_into(ds)
+    return ds
+
+
 def materialize_into(ds) -> int:
     """Run :data:`RULES` on the shared graph of an rdflib Dataset; add what they derive to ``id:graph/inferred``.
 
     Agencies, generic roles and sectors are shared nodes, so the rules only need the
     shared graph (fast: about 0.25 s on the seed, with rdflib). Returns the number of triples added."""
-    from loaders.rdf_writer import graph_iri
-    from ontology.namespace import DATA
-
     shared = ds.graph(graph_iri(None))
     if not len(shared):
         return 0
@@ -268,10 +310,9 @@ def authority_graph():
     from rdflib.namespace import ORG, SKOS
 
     from loaders.graph_rows import merge_rows
-    from loaders.rdf_writer import to_dataset
-    from ontology.namespace import DATA, PKG
+    from ontology.namespace import PKG
 
-    ds = to_dataset(merge_rows([authority_rows()]))
+    ds = inferred_dataset(merge_rows([authority_rows()]))
     g = rdflib.Graph()
     g.bind("pkg", PKG._NS)
     g.bind("id", DATA)

@@ -49,6 +49,19 @@ class GraphRows:
         self.edges.extend(other.edges)
 
 
+@dataclass(frozen=True)
+class SourceGraph:
+    """A source's whole graph in both store languages, for a shape that rows do not express (an
+    agency reform's AgencyChange nodes): ``nquads`` all in the named graph ``graph`` (an RDF store
+    drops that graph first), and ``cypher``, statements with their parameters that first delete
+    what ``source_id`` owns (Neo4j runs them in one transaction). ``Backend.replace_graph`` takes it."""
+
+    source_id: str
+    graph: str
+    nquads: bytes
+    cypher: tuple[tuple[str, dict[str, Any]], ...]
+
+
 def match_key(s: Optional[str]) -> str:
     """The form used to compare names and keywords: NFKC, Simplified, no spaces or 《》, unified brackets."""
     if not s:

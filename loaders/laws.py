@@ -666,23 +666,10 @@ def link_cited_to_laws(rows: GraphRows, laws: Iterable[LawRecord] | LawIndex) ->
 # ----------------------------------------------------------------------------
 # loading (graph_api.PolicyGraph.load_laws)
 
-_CITED_SPARQL = """PREFIX pkg: <https://w3id.org/policykg/ontology#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT DISTINCT ?id ?key WHERE { GRAPH ?g { ?c a pkg:ExternalDocument ; dcterms:identifier ?id ; rdfs:label ?key } }"""
-_CITED_CYPHER = "MATCH (c:CitedDocument) WHERE c.key STARTS WITH '《' RETURN c.id AS id, c.key AS key"
-
-
 def cited_nodes_in(backend: Any) -> list[Node]:
     """The 《title》 CitedDocument nodes a backend already holds (cited by policy documents or laws)."""
-    if hasattr(backend, "cypher"):
-        rows = backend.cypher(_CITED_CYPHER)
-    elif hasattr(backend, "sparql"):
-        rows = backend.sparql(_CITED_SPARQL)
-    else:
-        return []
     out = []
-    for r in rows:
+    for r in backend.run("cited_titles", {}):
         key = r.get("key") or ""
         if key.startswith("《") and r.get("id"):
             out.append(Node(r["id"], "CitedDocument", cited_props(key)))
@@ -702,25 +689,10 @@ class LawsLoadReport:
     errors: list[tuple[str, str]] = field(default_factory=list)
 
 
-_LAWS_SPARQL = """PREFIX pkg: <https://w3id.org/policykg/ontology#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-SELECT ?id ?title ?part ?versionDate ?promulgated WHERE { GRAPH ?g {
-  ?l a pkg:Law ; dcterms:identifier ?id ; pkg:title ?title .
-  OPTIONAL { ?l pkg:path ?part } OPTIONAL { ?l pkg:versionDate ?versionDate }
-  OPTIONAL { ?l pkg:issueDate ?promulgated } } }"""
-_LAWS_CYPHER = ("MATCH (l:Law) RETURN l.id AS id, l.title AS title, l.part AS part, "
-                "l.versionDate AS versionDate, l.promulgated AS promulgated")
-
-
 def laws_in(backend: Any) -> list[LawRecord]:
     """The laws a backend already holds, as records good enough to resolve citations to them
     (id, title, part, dates; no text, no citations)."""
-    if hasattr(backend, "cypher"):
-        rows = backend.cypher(_LAWS_CYPHER)
-    elif hasattr(backend, "sparql"):
-        rows = backend.sparql(_LAWS_SPARQL)
-    else:
-        return []
+    rows = backend.run("laws_held", {})
 
     def day(v: Any) -> Optional[date]:
         try:
@@ -736,7 +708,7 @@ def laws_in(backend: Any) -> list[LawRecord]:
         src = lid[:-3] if lid.endswith("-d1") else lid
         out[lid] = LawRecord(id=lid, source_id=src, path="", title=str(title), category="",
                              span=Span(src, 0, 0, ""), part=r.get("part") or None,
-                             version_date=day(r.get("versionDate")), promulgated=day(r.get("promulgated")))
+                             version_date=day(r.get("version_date")), promulgated=day(r.get("promulgated")))
     return list(out.values())
 
 
@@ -767,45 +739,12 @@ def load_records(records: Sequence[LawRecord], backends: Sequence[tuple[str, Any
             report.law_to_law_edges = sum(1 for e in rows.edges if e.dst in ids or e.dst in held)
         report.seconds[f"rows:{name}"] = time.perf_counter() - t1
         nodes = rows.nodes + [n for n in cited if n.id in linked]
-        if hasattr(backend, "writer"):  # Neo4j: held laws are there already (MATCHed by id)
-            _load_neo4j(backend.writer, GraphRows(nodes=nodes, edges=rows.edges + links), sources)
-        else:  # RDF: an edge needs both ends in the rows; a bare node adds only its type and id again
-            stubs = [Node(i, "Law", {}, held[i].source_id) for i in sorted(targets & set(held))]
-            backend.load(GraphRows(nodes=nodes + stubs, edges=rows.edges + links), sources)
+        existing = {i: Node(i, "Law", {}, held[i].source_id) for i in sorted(targets & set(held))}
+        backend.load_linked(GraphRows(nodes=nodes, edges=rows.edges + links), sources, existing)
         report.same_as[name] = len(links)
         report.seconds[f"load:{name}"] = time.perf_counter() - t1 - report.seconds[f"rows:{name}"]
         report.backends.append(name)
     return report
-
-
-_INCOMING = ("MATCH (x:Entity)-[r]->(l:Law) WHERE l.sourceId IN $sources "
-             "AND (r.sourceId IS NULL OR NOT r.sourceId IN $sources) "
-             "RETURN x.id AS src, type(r) AS type, l.id AS dst, properties(r) AS props")
-
-
-def _load_neo4j(writer: Any, rows: GraphRows, sources: set[str]) -> None:
-    """Laws cite each other across sources, which the one-transaction-per-source writer cannot order:
-    a law's edge to a law of a later source would find no end node, and replacing a law (DETACH
-    DELETE) drops the edges other laws drew to it. So: remember the edges other sources drew to
-    these laws, replace each source's nodes, then MERGE all edges (laws, SAME_AS and the remembered)."""
-    from policykg.errors import BackendError
-
-    writer.ensure_schema()
-    try:
-        found = writer.driver.execute_query(_INCOMING, {"sources": sorted(sources)}, database_=writer.database)
-    except Exception as exc:
-        from loaders.neo4j_writer import translate_error
-
-        raise translate_error(exc, "reading the edges drawn to the laws", writer.uri) from exc
-    kept = []
-    for r in found.records:
-        props = {k: v for k, v in dict(r["props"]).items() if k not in ("edgeKey", "sourceId")}
-        kept.append(Edge(r["src"], r["type"], r["dst"], props, dict(r["props"]).get("sourceId")))
-    writer.write(GraphRows(nodes=rows.nodes), replace_sources=sources)
-    res = writer.write(GraphRows(edges=rows.edges + kept), replace_sources=set())
-    if res.dropped_edges:
-        raise BackendError(f"{res.dropped_edges} law edges found no end node in Neo4j (was the database "
-                           "cleared during the load?); load the laws again")
 
 
 # ----------------------------------------------------------------------------

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Optional
 
 from loaders.graph_rows import GraphRows
-from loaders.rdf_writer import to_dataset, to_nquads
+from loaders.authority import inferred_dataset
+from loaders.rdf_writer import to_nquads
 from ontology.namespace import DATA
 from policykg.errors import BackendError, TransientBackendError
 
@@ -48,8 +49,16 @@ class EmbeddedStore:
             name = g.value
             if any(name.startswith(GRAPH_PREFIX + s + "-d") for s in sources):
                 self.store.remove_graph(g)
-        data = to_nquads(to_dataset(rows))
+        data = to_nquads(inferred_dataset(rows))
         self.store.load(data, format=ox.RdfFormat.N_QUADS)
+        self.store.flush()
+
+    def replace_graph(self, graph: str, nquads: bytes) -> None:
+        """Drop the named graph ``graph`` and load ``nquads`` (all in that graph)."""
+        import pyoxigraph as ox
+
+        self.store.remove_graph(ox.NamedNode(graph))
+        self.store.load(nquads, format=ox.RdfFormat.N_QUADS)
         self.store.flush()
 
     def clear(self) -> None:
@@ -110,7 +119,12 @@ class RemoteSparqlStore:
                 drops.append(f"DROP SILENT GRAPH <{g}>")  # IRIs we minted ourselves: ASCII, no '>'
         if drops:
             self._post(self.update_url, ";\n".join(drops).encode("utf-8"), "application/sparql-update")
-        self._post(self.store_url, to_nquads(to_dataset(rows)), "application/n-quads")
+        self._post(self.store_url, to_nquads(inferred_dataset(rows)), "application/n-quads")
+
+    def replace_graph(self, graph: str, nquads: bytes) -> None:
+        """Drop the named graph ``graph`` (an IRI we minted: ASCII, no '>') and load ``nquads``."""
+        self._post(self.update_url, f"DROP SILENT GRAPH <{graph}>".encode("utf-8"), "application/sparql-update")
+        self._post(self.store_url, nquads, "application/n-quads")
 
     def _ask(self, query: str) -> bool:
         import json

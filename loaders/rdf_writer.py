@@ -17,6 +17,7 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from loaders.graph_rows import Edge, GraphRows, Node
 from ontology.namespace import DATA, OA, PKG
+from policykg.errors import BackendError, QueryError
 from policykg.ids import short_hash
 
 _CLASS = {
@@ -88,7 +89,8 @@ def _doc_of(node_id: str, doc_ids: list[str]) -> Optional[str]:
     return best
 
 
-def to_dataset(rows: GraphRows, ds: Optional[Dataset] = None, materialize: bool = True) -> Dataset:
+def to_dataset(rows: GraphRows, ds: Optional[Dataset] = None) -> Dataset:
+    """The RDF of ``rows`` (no inference: :func:`loaders.authority.inferred_dataset` adds it)."""
     ds = ds if ds is not None else Dataset()
     ds.bind("pkg", PKG._NS)
     ds.bind("id", DATA)
@@ -108,14 +110,10 @@ def to_dataset(rows: GraphRows, ds: Optional[Dataset] = None, materialize: bool 
         _write_node(g_for(n.id if n.source_id else None), n)
     for e in rows.edges:
         if e.src not in labels or e.dst not in labels:
-            raise ValueError(f"edge {e.type} refers to a node not in the rows: {e.src} → {e.dst}")
+            raise BackendError(f"edge {e.type} refers to a node not in the rows: {e.src} → {e.dst}")
         src_label, dst_label = labels[e.src], labels[e.dst]
         owner = e.src if _doc_of(e.src, doc_ids) else (e.dst if _doc_of(e.dst, doc_ids) else None)
         _write_edge(g_for(owner), e, iri(e.src, src_label), iri(e.dst, dst_label), e.src in generic)
-    if materialize:
-        from loaders.authority import materialize_into  # build-time inference (issue 4): org:classification
-
-        materialize_into(ds)
     return ds
 
 
@@ -137,7 +135,7 @@ def _write_node(g: Graph, n: Node) -> None:
         if n.label == "Deadline" and key == "text":
             g.add((s, RDFS.label, Literal(value, lang="zh")))
             continue
-        term, kind = _LABEL_PROPS.get((n.label, key)) or _PROPS[key]
+        term, kind = _LABEL_PROPS.get((n.label, key)) or _PROPS.get(key) or _unknown_property(n, key)
         g.add((s, term, _literal(value, kind)))
     for a in n.props.get("addressees") or ():
         g.add((s, PKG.addressee, Literal(a, lang="zh")))
@@ -146,6 +144,11 @@ def _write_node(g: Graph, n: Node) -> None:
             g.add((s, term, Literal(a, lang="zh")))
     if n.props.get("source") is not None:
         _provenance(g, s, n.props)
+
+
+def _unknown_property(n: Node, key: str):
+    raise BackendError(f"{n.label} {n.id}: no RDF property for the row key {key!r} "
+                       "(add it to _PROPS or _LABEL_PROPS in loaders/rdf_writer.py)")
 
 
 def _provenance(g: Graph, s: URIRef, props: dict) -> None:
@@ -213,7 +216,7 @@ def _write_edge(g: Graph, e: Edge, s: URIRef, o: URIRef, generic: bool = False) 
     elif t == "SUCCEEDED_BY":
         g.add((s, PKG.succeededBy, o))
     else:
-        raise ValueError(f"unknown edge type {t!r}")
+        raise BackendError(f"unknown edge type {t!r}")
 
 
 def to_nquads(ds: Dataset) -> bytes:
@@ -233,7 +236,7 @@ def serialize_dataset(nquads: bytes, fmt: str) -> bytes:
 
     kind = EXPORT_FORMATS.get(fmt.lower().strip())
     if kind is None:
-        raise ValueError(f"unknown export format {fmt!r}; choose turtle, trig, jsonld or nquads")
+        raise QueryError(f"unknown export format {fmt!r}; choose turtle, trig, jsonld or nquads")
     if kind == "nquads":
         return nquads
     from rdflib.namespace import NamespaceManager

@@ -36,9 +36,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Optional
 
-from loaders.graph_rows import Edge, GraphRows, Node, agency_id, match_key
+from loaders.authority import ResolvedAgency, load_authority, resolve
+from loaders.graph_rows import Edge, GraphRows, SourceGraph
 from policykg.errors import InputError
-from policykg.model import AgencyRef, Span
 
 KINDS = ("merge", "rename", "partial")
 _TOP_KEYS = {"id", "name", "jurisdiction", "issuer", "sources", "changes", "unchanged", "description"}
@@ -51,25 +51,6 @@ BUNDLED_REFORM = Path(__file__).resolve().parent.parent / "data" / "reforms" / "
 
 class ReformFileError(InputError):
     """A reform file that cannot be read or does not validate (the message names the file and entry)."""
-
-
-@dataclass(frozen=True)
-class ResolvedAgency:
-    """A written unit name resolved like a mention in a document of the reform's issuer."""
-
-    written: str
-    name: str  # canonical when known, else as written
-    canonical: Optional[str]
-    jurisdiction: Optional[str]
-    level: Optional[str]
-    sector: Optional[str]
-    id: str
-
-    def node(self) -> Node:
-        # the same properties as loaders.graph_rows.rows_for gives an agency (so MERGEs agree)
-        return Node(self.id, "Agency", {"name": self.name, "canonical": self.canonical,
-                                        "jurisdiction": self.jurisdiction, "sector": self.sector,
-                                        "level": self.level, "generic": False, "matchKey": match_key(self.name)})
 
 
 @dataclass(frozen=True)
@@ -139,45 +120,9 @@ class Reform:
             seen.add(cur.id)
 
 
-def resolve(written: str, issuer: Optional[str]) -> ResolvedAgency:
-    """Canonical name, jurisdiction and graph id of a unit written in a document of ``issuer``.
-
-    The agency authority file (``data/authority/agencies.json``: preferred, written and hidden
-    labels) is asked first; otherwise the extractor's alias rules resolve the name, so the id is
-    the one a document of ``issuer`` writing the same name gets."""
-    from loaders.extract.agencies import _canonical, sector_of
-
-    entry = _authority_entry(written)
-    if entry is not None:
-        return ResolvedAgency(written=written, name=entry.pref, canonical=entry.pref,
-                              jurisdiction=entry.jurisdiction, level=entry.level, sector=entry.sector,
-                              id=entry.id)
-    canonical, jurisdiction, level = _canonical(written, issuer)
-    ref = AgencyRef(name=written, span=Span("reform", 0, 0, ""), canonical=canonical, jurisdiction=jurisdiction)
-    return ResolvedAgency(written=written, name=canonical or written, canonical=canonical,
-                          jurisdiction=jurisdiction, level=level, sector=sector_of(written), id=agency_id(ref))
-
-
-def _authority_entry(written: str):
-    try:
-        from loaders.authority import load_authority
-    except ImportError:  # pragma: no cover - the authority file is optional for reforms
-        return None
-    try:
-        entry = load_authority().lookup(written)
-    except Exception:  # a broken authority file is reported by the build, not here
-        return None
-    return entry if entry is not None and not entry.generic else None
-
-
 def authority_ids() -> set[str]:
     """Ids of the agencies every build writes from the authority file (their nodes are not rewritten)."""
-    try:
-        from loaders.authority import load_authority
-
-        return {e.id for e in load_authority().agencies}
-    except Exception:
-        return set()
+    return {e.id for e in load_authority().agencies}
 
 
 # ----------------------------------------------------------------------------
@@ -479,54 +424,28 @@ _NEO4J_STATEMENTS = (
 )
 
 
+def _props(props: dict[str, Any]) -> dict[str, Any]:
+    """Neo4j stores no nulls."""
+    return {k: v for k, v in props.items() if v is not None}
+
+
 def _neo4j_params(reform: Reform) -> dict[str, Any]:
-    from loaders.neo4j_writer import _clean
+    from loaders.neo4j_writer import edge_row
 
     rows = reform_rows(reform)
-    agencies = [{"id": n.id, "props": {**_clean(n.props), "id": n.id}} for n in rows.nodes]
-    edges = [{"src": e.src, "dst": e.dst, "key": f"{e.source_id}|{e.props['start']}",
-              "props": {**_clean(e.props), "sourceId": e.source_id,
-                        "edgeKey": f"{e.source_id}|{e.props['start']}"}} for e in rows.edges]
-    changes = [{"props": _clean(change_props(reform, c)), "origins": [o.id for o in c.origins],
+    agencies = [{"id": n.id, "props": {**_props(n.props), "id": n.id}} for n in rows.nodes]
+    edges = [{"src": r["src"], "dst": r["dst"], "key": r["edgeKey"], "props": r["props"]}
+             for r in (edge_row(e)[1] for e in rows.edges)]
+    changes = [{"props": _props(change_props(reform, c)), "origins": [o.id for o in c.origins],
                 "successor": c.successor.id if c.successor else ""} for c in reform.changes]
     return {"source": reform.source_id, "agencies": agencies, "edges": edges, "changes": changes}
 
 
-def load_into(backend: Any, reform: Reform) -> int:
-    """Load (or replace) the reform in a graph_api backend; returns the number of changes written."""
-    name = getattr(backend, "name", "")
-    if name == "neo4j":
-        from loaders.neo4j_writer import translate_error
-
-        params = _neo4j_params(reform)
-
-        def work(tx):
-            for text, key in _NEO4J_STATEMENTS:
-                tx.run(text, {"source": params["source"], key: params[key]}).consume()
-            return tx.run("MATCH (n:AgencyChange {sourceId: $source}) RETURN count(n) AS n",
-                          source=params["source"]).single()["n"]
-
-        try:
-            with backend.driver.session(database=backend.settings.database) as session:
-                return session.execute_write(work)
-        except Exception as exc:
-            raise translate_error(exc, f"loading the reform {reform.path} (nothing of it was committed)",
-                                  backend.settings.uri) from exc
+def reform_graph(reform: Reform) -> SourceGraph:
+    """The reform in both store languages, for ``Backend.replace_graph`` (loading it again replaces it)."""
     from loaders.rdf_writer import to_nquads
 
-    data = to_nquads(reform_dataset(reform))
-    graph = str(reform_graph_iri(reform))
-    if name == "embedded":
-        import pyoxigraph as ox
-
-        store = backend.store.store
-        store.remove_graph(ox.NamedNode(graph))
-        store.load(data, format=ox.RdfFormat.N_QUADS)
-        store.flush()
-        return len(reform.changes)
-    if name == "sparql":
-        remote = backend.store
-        remote._post(remote.update_url, f"DROP SILENT GRAPH <{graph}>".encode("utf-8"), "application/sparql-update")
-        remote._post(remote.store_url, data, "application/n-quads")
-        return len(reform.changes)
-    raise ReformFileError(f"cannot load a reform into the {name or type(backend).__name__} backend")
+    params = _neo4j_params(reform)
+    cypher = tuple((text, {"source": params["source"], key: params[key]}) for text, key in _NEO4J_STATEMENTS)
+    return SourceGraph(source_id=reform.source_id, graph=str(reform_graph_iri(reform)),
+                       nquads=to_nquads(reform_dataset(reform)), cypher=cypher)

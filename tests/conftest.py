@@ -48,17 +48,19 @@ def seed_on_three_backends(home: Path) -> dict:
     The calling tests own the servers they point at: these start empty, so that shared nodes left
     by other builds cannot differ from the fresh embedded store. Close the graphs when done.
     """
-    from graph_api import Neo4jBackend, PolicyGraph, SparqlBackend
+    from backends import open_backend
+    from interface.analyst import Analyst
     from loaders.reforms import BUNDLED_REFORM
 
-    for backend in (SparqlBackend(), Neo4jBackend()):
+    for name in ("sparql", "neo4j"):
+        backend = open_backend(name)
         try:
-            (backend.store if isinstance(backend, SparqlBackend) else backend.writer).clear()
+            backend.clear()
         finally:
             backend.close()
-    g = PolicyGraph("embedded", home=home)
+    g = Analyst("embedded", home=home)
     g.build([SEED], also=["sparql", "neo4j"])
-    out = {"embedded": g, "sparql": PolicyGraph("sparql", home=home), "neo4j": PolicyGraph("neo4j", home=home)}
+    out = {"embedded": g, "sparql": Analyst("sparql", home=home), "neo4j": Analyst("neo4j", home=home)}
     for x in out.values():
         x.load_reform(BUNDLED_REFORM)
     return out

@@ -11,7 +11,7 @@ from datetime import date
 
 import pytest
 
-from graph_api import PolicyGraph
+from interface.analyst import Analyst
 from policykg.errors import QueryError
 from interface.questions import parse, parse_when
 from tests.conftest import SEED
@@ -19,7 +19,7 @@ from tests.conftest import SEED
 
 @pytest.fixture(scope="module")
 def g(tmp_path_factory):
-    graph = PolicyGraph("embedded", home=tmp_path_factory.mktemp("questions-home"))
+    graph = Analyst("embedded", home=tmp_path_factory.mktemp("questions-home"))
     graph.build([SEED])
     yield graph
     graph.close()
@@ -381,7 +381,7 @@ def test_an_unknown_unit_of_a_reform_question_names_the_units_that_ceased(g):
 def test_an_empty_graph_says_so_and_names_the_build_command(tmp_path):
     from interface.suggest import EmptyGraphError
 
-    with PolicyGraph("embedded", home=tmp_path / "empty-home") as empty:
+    with Analyst("embedded", home=tmp_path / "empty-home") as empty:
         with pytest.raises(EmptyGraphError, match="policykg build"):
             empty.ask("哪些部门负责去库存？")
         with pytest.raises(EmptyGraphError, match="the graph is empty"):

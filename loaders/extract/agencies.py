@@ -48,7 +48,7 @@ def jurisdiction_of_issuer(issuer: Optional[str]) -> Optional[dict]:
 
 
 @lru_cache(maxsize=4096)
-def _canonical(name: str, issuer: Optional[str]) -> tuple[Optional[str], Optional[str], Optional[str]]:
+def canonical(name: str, issuer: Optional[str]) -> tuple[Optional[str], Optional[str], Optional[str]]:
     """(canonical name, jurisdiction, level) for a written name in a document of ``issuer``."""
     s = to_simplified(name)
     aliases = dict(_lex()["aliases"])
@@ -85,7 +85,7 @@ def _canonical(name: str, issuer: Optional[str]) -> tuple[Optional[str], Optiona
 def make_ref(norm: NormText, unit: Unit, issuer: Optional[str]) -> AgencyRef:
     # a bare field name (发展改革, 公安 in "…等行政主管部门") names a kind of department: a role
     generic = is_generic(unit.name) or not looks_like_unit(unit.name)
-    canon, jur, level = (None, None, None) if generic else _canonical(unit.name, issuer)
+    canon, jur, level = (None, None, None) if generic else canonical(unit.name, issuer)
     return AgencyRef(name=unit.name, span=norm.span(unit.start, unit.end), canonical=canon,
                      jurisdiction=jur, sector=sector_of(unit.name), level=level, generic=generic)
 

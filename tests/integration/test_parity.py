@@ -37,6 +37,8 @@ CASES = {
     "expiring_documents": [{"before": None}, {"before": date(2021, 7, 1)}],
     # -- issue 11: the names questions can refer to ("did you mean …?", an empty graph)
     "known_names": [{}],
+    # -- what the laws loader asks a backend (laws_held: exercised by tests/integration/test_laws_graph.py)
+    "cited_titles": [{}],
 }
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from graph_api import PolicyGraph
+from interface.analyst import Analyst
 from loaders.reforms import BUNDLED_REFORM
 from interface.report import save_html
 from tests.conftest import ROOT, SEED
@@ -26,7 +26,7 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
 
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory):
-    g = PolicyGraph("embedded", home=tmp_path_factory.mktemp("browser-home"))
+    g = Analyst("embedded", home=tmp_path_factory.mktemp("browser-home"))
     g.build([SEED])
     ARTIFACTS.mkdir(exist_ok=True)
     out = {

@@ -290,7 +290,7 @@ def test_writers_accept_law_rows(corpus):
     rows = rows_for_laws(recs)
     names = {name for name, _ in shape_batches(rows)}
     assert {"node:Law", "edge:CITES"} <= names
-    ds = to_dataset(rows, materialize=False)
+    ds = to_dataset(rows)
     amendment = recs[1]
     g = ds.graph(graph_iri(amendment.id))
     assert str(g.identifier).endswith(f"graph/{amendment.source_id}-d1")  # what a reload of the source drops
@@ -308,7 +308,7 @@ def test_law_rdf_conforms_to_the_shapes(corpus):
 
     keys = ["刑法/刑法.md", "刑法/刑法修正案（十一）.md", "宪法/宪法.md", "诉讼与非诉讼程序法/行政诉讼法(2017-06-27).md",
             "宪法相关法/居民身份证法(2011-10-29).md", "行政法规/药品管理法实施条例(2019-03-02).md"]
-    ds = to_dataset(rows_for_laws([corpus[k] for k in keys]), materialize=False)
+    ds = to_dataset(rows_for_laws([corpus[k] for k in keys]))
     g = rdflib.Graph()
     for s, p, o, _ in ds.quads():
         g.add((s, p, o))

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from loaders.authority import (AUTHORITY_TTL, authority_graph, authority_rows, infer,  # noqa: E402
+from loaders.authority import (AUTHORITY_TTL, authority_graph, authority_rows, infer, inferred_dataset,  # noqa: E402
                                load_authority, materialize_into)
 from loaders.graph_rows import agency_id, merge_rows, rows_for  # noqa: E402
 from loaders.pipeline import extract_file  # noqa: E402
@@ -56,12 +56,12 @@ def union(ds: rdflib.Dataset) -> rdflib.Graph:
 
 
 def fixture_dataset() -> rdflib.Dataset:
-    return to_dataset(merge_rows([rows_for(extract_file(FIXTURE))]))
+    return inferred_dataset(merge_rows([rows_for(extract_file(FIXTURE))]))
 
 
 def seed_graph() -> rdflib.Graph:
     """The seed as PolicyGraph.build writes it: the authority file first, then the extraction."""
-    return union(to_dataset(merge_rows([authority_rows(), rows_for(extract_file(SEED))])))
+    return union(inferred_dataset(merge_rows([authority_rows(), rows_for(extract_file(SEED))])))
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +100,7 @@ def test_fixture_named_graphs_and_facts():
 def _agency(name: str, jurisdiction: str | None = None) -> str:
     from loaders.authority import resolve
 
-    return resolve(name, jurisdiction)[0]
+    return resolve(name, jurisdiction=jurisdiction).id
 
 
 # --------------------------------------------------------------------------
@@ -184,7 +184,7 @@ def test_authority_turtle_file_is_current():
 
 
 def test_inference_is_fast_on_the_seed():
-    ds = to_dataset(merge_rows([authority_rows(), rows_for(extract_file(SEED))]), materialize=False)
+    ds = to_dataset(merge_rows([authority_rows(), rows_for(extract_file(SEED))]))
     t0 = time.perf_counter()
     added = materialize_into(ds)
     seconds = time.perf_counter() - t0

@@ -1,0 +1,93 @@
+"""Neo4j 5 over Bolt: batched MERGE writes (loaders.neo4j_writer), named and user Cypher (queries.cypher_runner)."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Mapping, Optional
+
+from backends import Traced, no_dump, retrying
+from loaders.graph_rows import Edge, GraphRows, Node, SourceGraph
+from loaders.neo4j_writer import Neo4jWriter
+from policykg import config
+from policykg.errors import BackendError, neo4j_error
+from queries.cypher_runner import run_cypher, run_user_cypher
+from queries.loader import load_query
+
+# the relationships other sources drew to nodes of ``$sources`` (load_linked keeps them across a replace)
+_INCOMING = ("MATCH (x:Entity)-[r]->(n:Entity) WHERE n.sourceId IN $sources "
+             "AND (r.sourceId IS NULL OR NOT r.sourceId IN $sources) "
+             "RETURN x.id AS src, type(r) AS type, n.id AS dst, properties(r) AS props")
+
+
+class Neo4jBackend(Traced):
+    name = "neo4j"
+    language = "cypher"
+
+    def __init__(self, home: Optional[Path] = None):
+        super().__init__()
+        self.settings = config.neo4j_settings()
+        self.writer = Neo4jWriter.from_settings(self.settings)
+        self.driver = self.writer.driver
+
+    @retrying
+    def load(self, rows: GraphRows, sources: set[str]) -> None:
+        self.writer.ensure_schema()
+        self.writer.write(rows, replace_sources=sources)
+
+    @retrying
+    def load_linked(self, rows: GraphRows, sources: set[str], existing: Mapping[str, Node]) -> None:
+        """Sources that cite each other cannot be written one transaction per source (an edge to a
+        law of a later source would find no end node), and replacing a source (DETACH DELETE) drops
+        the edges other sources drew to it. So: remember the edges other sources drew to these
+        sources' nodes, replace each source's nodes, then MERGE all edges (these and the remembered).
+        ``existing`` is not needed: an edge finds its end nodes by id."""
+        self.writer.ensure_schema()
+        try:
+            found = self.driver.execute_query(_INCOMING, {"sources": sorted(sources)},
+                                              database_=self.settings.database).records
+        except Exception as exc:
+            raise neo4j_error(exc, "reading the edges drawn to the sources being replaced", self.settings.uri) from exc
+        kept = []
+        for r in found:
+            props = dict(r["props"])
+            kept.append(Edge(r["src"], r["type"], r["dst"],
+                             {k: v for k, v in props.items() if k not in ("edgeKey", "sourceId")},
+                             props.get("sourceId")))
+        self.writer.write(GraphRows(nodes=rows.nodes), replace_sources=sources)
+        res = self.writer.write(GraphRows(edges=rows.edges + kept), replace_sources=set())
+        if res.dropped_edges:
+            raise BackendError(f"{res.dropped_edges} edges found no end node in Neo4j (was the database "
+                               "cleared during the load?); load them again")
+
+    @retrying
+    def replace_graph(self, graph: SourceGraph) -> None:
+        def work(tx):
+            for text, params in graph.cypher:
+                tx.run(text, params).consume()
+
+        try:
+            with self.driver.session(database=self.settings.database) as session:
+                session.execute_write(work)
+        except Exception as exc:
+            raise neo4j_error(exc, f"replacing {graph.source_id} (nothing of it was committed)",
+                              self.settings.uri) from exc
+
+    def clear(self) -> None:
+        self.writer.clear()
+
+    @retrying
+    def run(self, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        self._traced(name, params)
+        return run_cypher(self.driver, name, params, self.settings.database)
+
+    @retrying
+    def read(self, text: str, params: Optional[dict[str, Any]] = None) -> list[dict[str, Any]]:
+        return run_user_cypher(self.driver, text, params or {}, self.settings.database)
+
+    def query_text(self, name: str, params: dict[str, Any]) -> str:
+        return load_query(name, "cypher").text
+
+    def dump(self) -> bytes:
+        raise no_dump(self.name)
+
+    def close(self) -> None:
+        self.driver.close()
