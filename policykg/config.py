@@ -38,14 +38,31 @@ class Neo4jSettings:
         return f"Neo4jSettings(uri={self.uri!r}, user={self.user!r}, database={self.database!r})"
 
 
-DEFAULT_NEO4J_PASSWORD = "policykg-local"
+#: The fixed password local Neo4j installs had before the password file; still used by an install
+#: that has neither NEO4J_PASSWORD nor the file (its next ``policykg neo4j start`` writes the file).
+LEGACY_NEO4J_PASSWORD = "policykg-local"
+
+
+def neo4j_password_file() -> Path:
+    """The local Neo4j's password, generated at install (mode 0600) unless NEO4J_PASSWORD is set."""
+    return services_dir() / "neo4j-password"
+
+
+def neo4j_password() -> str:
+    """NEO4J_PASSWORD, else the local install's password file, else the legacy default."""
+    if os.environ.get("NEO4J_PASSWORD"):
+        return os.environ["NEO4J_PASSWORD"]
+    try:
+        return neo4j_password_file().read_text(encoding="utf-8").strip() or LEGACY_NEO4J_PASSWORD
+    except OSError:
+        return LEGACY_NEO4J_PASSWORD
 
 
 def neo4j_settings() -> Neo4jSettings:
     return Neo4jSettings(
-        uri=os.environ.get("NEO4J_URI", "bolt://127.0.0.1:7687"),
+        uri=os.environ.get("NEO4J_URI", f"bolt://127.0.0.1:{os.environ.get('POLICYKG_NEO4J_BOLT_PORT', '7687')}"),
         user=os.environ.get("NEO4J_USER", "neo4j"),
-        password=os.environ.get("NEO4J_PASSWORD", DEFAULT_NEO4J_PASSWORD),
+        password=neo4j_password(),
         database=os.environ.get("NEO4J_DATABASE", "neo4j"),
     )
 

@@ -22,9 +22,11 @@ the two log4j2 files. The server that runs is Neo4j's own
 ``org.neo4j.server.CommunityEntryPoint``, started and stopped by Neo4j's own
 bootloader (``bin/neo4j start|stop``).
 
-The password comes from :func:`policykg.config.neo4j_settings` (``NEO4J_PASSWORD``,
-default :data:`policykg.config.DEFAULT_NEO4J_PASSWORD`); it is set with
-``neo4j-admin dbms set-initial-password`` before the first start and never printed.
+The password is ``NEO4J_PASSWORD`` when set; otherwise :func:`install` generates a random one and keeps
+it in :func:`policykg.config.neo4j_password_file` (``<services_dir>/neo4j-password``, mode 0600). It is
+set with ``neo4j-admin dbms set-initial-password`` (through an argument file, not the command line)
+before the first start and never printed. An install from before the password file runs with the
+legacy password, which its next :func:`start` writes into the file.
 """
 from __future__ import annotations
 
@@ -32,6 +34,7 @@ import functools
 import json
 import os
 import re
+import secrets
 import shutil
 import socket
 import subprocess
@@ -53,7 +56,7 @@ BROWSER_COORDINATES = "org.neo4j.client:neo4j-browser:{version}:jar"
 MAVEN_DEPENDENCY_PLUGIN = "org.apache.maven.plugins:maven-dependency-plugin:3.6.1"
 
 HOST = "127.0.0.1"
-BOLT_PORT = 7687
+BOLT_PORT = 7687  # defaults; POLICYKG_NEO4J_BOLT_PORT / POLICYKG_NEO4J_HTTP_PORT run a second server beside
 HTTP_PORT = 7474
 HEAP_INITIAL = "512m"
 HEAP_MAX = "1g"
@@ -80,12 +83,20 @@ def neo4j_home() -> Path:
     return config.services_dir() / f"neo4j-community-{version()}"
 
 
+def bolt_port() -> int:
+    return int(os.environ.get("POLICYKG_NEO4J_BOLT_PORT", BOLT_PORT))
+
+
+def http_port() -> int:
+    return int(os.environ.get("POLICYKG_NEO4J_HTTP_PORT", HTTP_PORT))
+
+
 def bolt_url() -> str:
-    return f"bolt://{HOST}:{BOLT_PORT}"
+    return f"bolt://{HOST}:{bolt_port()}"
 
 
 def http_url() -> str:
-    return f"http://{HOST}:{HTTP_PORT}"
+    return f"http://{HOST}:{http_port()}"
 
 
 def browser_url() -> str:
@@ -330,13 +341,13 @@ def neo4j_conf() -> str:
         f"server.default_listen_address={HOST}",
         f"server.default_advertised_address={HOST}",
         "server.bolt.enabled=true",
-        f"server.bolt.listen_address={HOST}:{BOLT_PORT}",
-        f"server.bolt.advertised_address={HOST}:{BOLT_PORT}",
+        f"server.bolt.listen_address={HOST}:{bolt_port()}",
+        f"server.bolt.advertised_address={HOST}:{bolt_port()}",
         "server.bolt.tls_level=DISABLED",
         "# HTTP serves Neo4j Browser at /browser/ (and / redirects there).",
         "server.http.enabled=true",
-        f"server.http.listen_address={HOST}:{HTTP_PORT}",
-        f"server.http.advertised_address={HOST}:{HTTP_PORT}",
+        f"server.http.listen_address={HOST}:{http_port()}",
+        f"server.http.advertised_address={HOST}:{http_port()}",
         "server.https.enabled=false",
         "",
         "dbms.security.auth_enabled=true",
@@ -459,18 +470,56 @@ def _password_initialised(home: Path) -> bool:
     return (data / "dbms" / "auth.ini").exists() or (data / "databases" / "system").exists()
 
 
+def _write_secret(path: Path, value: str) -> bool:
+    """Create ``path`` with mode 0600 holding ``value``; False when it already exists (left as is)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return False
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(value + "\n")
+    return True
+
+
+def _install_password() -> str:
+    """The password a new install gets: NEO4J_PASSWORD, else the password file's, which is created now
+    with a random password (mode 0600) when there is none."""
+    if os.environ.get("NEO4J_PASSWORD"):
+        return os.environ["NEO4J_PASSWORD"]
+    _write_secret(config.neo4j_password_file(), secrets.token_urlsafe(24))
+    return config.neo4j_password()
+
+
+def remember_password() -> None:
+    """After an authenticated round trip: an install from before the password file (no file, no
+    NEO4J_PASSWORD, so the legacy password worked) gets the file with that password; a file readable
+    by others is made 0600."""
+    f = config.neo4j_password_file()
+    if f.exists():
+        if f.stat().st_mode & 0o077:
+            f.chmod(0o600)
+    elif not os.environ.get("NEO4J_PASSWORD"):
+        _write_secret(f, config.neo4j_password())
+
+
 def _set_initial_password(home: Path) -> None:
     if _password_initialised(home):
         return
-    password = config.neo4j_settings().password
+    password = _install_password()
     if len(password) < 8:
         raise ServiceError(
             "NEO4J_PASSWORD is shorter than 8 characters, which Neo4j 5 refuses "
             "(dbms.security.auth_minimum_password_length=8); choose a longer one."
         )
+    # through an argument file (picocli's @file), so the password is not on the command line for `ps`
+    quoted = '"' + password.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    argfile = home / "run" / "initial-password.args"
+    argfile.unlink(missing_ok=True)
+    _write_secret(argfile, quoted)
     try:
         proc = subprocess.run(
-            [str(home / "bin" / "neo4j-admin"), "dbms", "set-initial-password", password],
+            [str(home / "bin" / "neo4j-admin"), "dbms", "set-initial-password", f"@{argfile}"],
             env=_env(home),
             cwd=home,
             capture_output=True,
@@ -481,6 +530,8 @@ def _set_initial_password(home: Path) -> None:
         raise ServiceError(
             f"`neo4j-admin dbms set-initial-password` did not finish in 300 s; see {home / 'logs'}"
         ) from exc
+    finally:
+        argfile.unlink(missing_ok=True)
     if proc.returncode != 0:
         raise ServiceError(
             "`neo4j-admin dbms set-initial-password` failed (exit "
@@ -603,8 +654,8 @@ def status() -> Neo4jStatus:
         http_url=http_url(),
         browser_url=browser_url(),
         pid=pid,
-        bolt_listening=_port_open(BOLT_PORT),
-        http_listening=_port_open(HTTP_PORT),
+        bolt_listening=_port_open(bolt_port()),
+        http_listening=_port_open(http_port()),
         log_file=log_file(home),
     )
 
@@ -647,13 +698,14 @@ def wait_ready(timeout: float = 180.0) -> None:
         except AuthError as exc:
             raise ServiceError(
                 f"Neo4j at {config.neo4j_settings().uri} refused the credentials of user "
-                f"{config.neo4j_settings().user!r} ({exc.code}). NEO4J_PASSWORD must match the "
-                "password set at the first start; to start over, stop Neo4j and delete "
+                f"{config.neo4j_settings().user!r} ({exc.code}). The password is NEO4J_PASSWORD or, unset, "
+                f"the one in {config.neo4j_password_file()}, and must be the one set at the first start; "
+                "to start over, stop Neo4j and delete "
                 f"{home / 'data'} (this deletes the graph)."
             ) from exc
         except (Neo4jError, DriverError, OSError, ServiceError) as exc:
             last = exc
-        if _read_pid(home) is None and not _port_open(BOLT_PORT):
+        if _read_pid(home) is None and not _port_open(bolt_port()):
             raise ServiceError(
                 f"Neo4j exited while starting; read {log_file(home)} and {home / 'logs' / 'debug.log'}:\n"
                 + _tail(log_file(home))
@@ -681,7 +733,7 @@ def start(wait: bool = True, timeout: float = 180.0, install_if_missing: bool = 
         configure(home)
 
     if _read_pid(home) is None:
-        for port in (BOLT_PORT, HTTP_PORT):
+        for port in (bolt_port(), http_port()):
             if _port_open(port):
                 raise ServiceError(
                     f"Port {HOST}:{port} is already taken by another process, not by the Neo4j in "
@@ -707,6 +759,7 @@ def start(wait: bool = True, timeout: float = 180.0, install_if_missing: bool = 
             )
     if wait:
         wait_ready(timeout)
+        remember_password()
     return status()
 
 
