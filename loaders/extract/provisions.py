@@ -15,7 +15,7 @@ MARKERS = [
     ("article", re.compile(r"第(?P<n>[一二三四五六七八九十百零〇]+)[条條](?=\s|[\u4e00-\u9fff(（])")),
     ("part", re.compile(r"(?P<n>[一二三四五六七八九十]+)、")),
     ("section", re.compile(r"[（(](?P<n>[一二三四五六七八九十]+)[）)]")),
-    ("item", re.compile(r"(?P<n>\d{1,3})(?:[.．、](?!\d)|\s*[.．](?!\d)|[)）](?=\s*[\u4e00-\u9fff“]))")),
+    ("item", re.compile(r"(?P<n>\d{1,6})(?:[.．、](?!\d)|\s*[.．](?!\d)|[)）](?=\s*[\u4e00-\u9fff“]))")),
     ("subitem", re.compile(r"[（(](?P<n>\d{1,3})[）)]")),
 ]
 RANK = {"chapter": 0, "article": 1, "part": 2, "section": 3, "item": 4, "subitem": 5}
@@ -86,6 +86,12 @@ class _Shifted:
         return self._m.group(g)
 
 
+def _continues(stack: list[Node], n: str) -> bool:
+    """Does item number n follow the open item (999. → 1000.)? Long numbers count only in sequence."""
+    prev = next((x for x in reversed(stack) if x.level == "item"), None)
+    return prev is not None and _path_label(prev).isdigit() and int(_path_label(prev)) + 1 == int(n)
+
+
 def build_tree(text: str, start: int, end: int) -> list[Node]:
     """All nodes of text[start:end], in order, with parents linked."""
     nodes: list[Node] = []
@@ -104,6 +110,8 @@ def build_tree(text: str, start: int, end: int) -> list[Node]:
         level, m = found
         if level == "article" and not has_articles:
             continue
+        if level == "item" and len(m.group("n")) > 3 and not _continues(stack, m.group("n")):
+            continue  # 2016. at a line start is a year; 1000. follows 999.
         node = Node(level=level, label=m.group(0).strip(), start=a + lead + m.start(), body_start=a + lead + m.end())
         while stack and RANK[stack[-1].level] >= RANK[level]:
             stack.pop().end = node.start

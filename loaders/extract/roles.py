@@ -13,6 +13,8 @@ A marker cut off by the end of the text still yields the units it names.
 """
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from functools import lru_cache
 from dataclasses import dataclass, field
@@ -280,13 +282,27 @@ def _bare_list_position(match: str, k: int, close: int, start: int, end: int) ->
     return alone_on_line or after_sentence
 
 
+class _Covered:
+    """Is a position inside one of the groups already found? A bisection, not a scan of them all."""
+
+    def __init__(self, groups: list[MarkerGroup]):
+        spans = sorted((g.start, g.end) for g in groups)
+        self.starts = [a for a, _ in spans]
+        self.ends = list(itertools.accumulate((b for _, b in spans), max))  # furthest end so far
+
+    def __contains__(self, pos: int) -> bool:
+        k = bisect.bisect_right(self.starts, pos) - 1
+        return k >= 0 and pos < self.ends[k]
+
+
 def _label_lines(text: str, match: str, start: int, end: int, taken: list[MarkerGroup]) -> list[MarkerGroup]:
     """Runs of lines that begin with 牵头单位: / 责任单位: (or table cells holding them)."""
     label_line = _rx("label_line")
     out: list[MarkerGroup] = []
     runs: list[list[int]] = []
+    covered = _Covered(taken)
     for m in label_line.finditer(match, start, end):
-        if any(g.start <= m.start() < g.end for g in taken):
+        if m.start() in covered:
             continue
         line_end = match.find("\n", m.start())
         line_end = end if line_end == -1 or line_end > end else line_end
@@ -306,8 +322,9 @@ def _sentence_form(text: str, match: str, start: int, end: int, taken: list[Mark
     """由X承办，Y、Z配合。 at the start of a sentence."""
     rx = _rx("sentence")
     out = []
+    covered = _Covered(taken)
     for m in rx.finditer(match, start, end):
-        if any(g.start <= m.start() < g.end for g in taken):
+        if m.start() in covered:
             continue
         g = MarkerGroup(m.start(), m.end())
         g.lead = split_units(text, match, m.start("lead"), m.end("lead"))
