@@ -9,6 +9,7 @@
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from typing import Optional
@@ -40,6 +41,22 @@ class TaskDraft:
     lead: list[Unit] = field(default_factory=list)
     responsible: list[Unit] = field(default_factory=list)
     markers: list[MarkerGroup] = field(default_factory=list)
+
+
+# 附件：1.X方案 / 2.Y办法 — the list of a notice's attachments, not its work items
+_ATTACHMENT_LIST = re.compile(r"(?m)^[ \t]*附件[:：][ \t]*(?:\n[ \t]*)*(?:(?:\d{1,3}[.．、][^\n。；]{2,80}(?:\n[ \t]*)+)*"
+                              r"\d{1,3}[.．、][^\n。；]{2,80}$)?")
+
+
+def _outside_attachment_lists(match: str, nodes: list[Node], a: int, b: int) -> list[Node]:
+    listed = [(m.start(), m.end()) for m in _ATTACHMENT_LIST.finditer(match, a, b) if m.end() > m.start()]
+    if not listed:
+        return nodes
+    starts = [x for x, _ in listed]
+    def inside(p: int) -> bool:
+        k = bisect.bisect_right(starts, p) - 1
+        return k >= 0 and p < listed[k][1]
+    return [n for n in nodes if not inside(n.start)]
 
 
 def own_end(n: Node) -> int:
@@ -112,7 +129,7 @@ def _table_tasks(text: str, match: str, body_start: int, end: int) -> list[TaskD
 
 
 def _tree_tasks(text: str, match: str, body_start: int, end: int) -> list[TaskDraft]:
-    nodes = build_tree(match, body_start, end)
+    nodes = _outside_attachment_lists(match, build_tree(match, body_start, end), body_start, end)
     first_is_lead = declares_first_lead(match[body_start:end])
     marked: dict[int, list[MarkerGroup]] = {}
     for i, n in enumerate(nodes):
@@ -184,7 +201,7 @@ def _is_duty_article(s: str) -> bool:
 
 def _title_range(match: str, a: int, b: int, article: bool = False) -> tuple[int, int]:
     """The first sentence (heading phrase) of text[a:b]."""
-    while a < b and match[a] in " \t\n|:：":
+    while a < b and match[a] in " \t\n|:：?？。，,、;；":  # a title never starts with punctuation
         a += 1
     stops = _SENTENCE_END + ("：:" if article else "")
     k = a

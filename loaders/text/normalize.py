@@ -183,6 +183,7 @@ def normalize(original: str, source_id: str = "text") -> NormText:
         text, offs = _nfkc_mapped(raw, offs)
     # layout spaces between CJK characters or digits are OCR / typesetting noise
     text, offs = _drop_layout_spaces(text, offs)
+    text, offs = _drop_matches(text, offs, lex.get("injected_reading"))
     text, uncertain = _restore_placeholders(text, offs, original, lex)
     norm = NormText(original=original, source_id=source_id, text=text, match=to_simplified(text),
                     offsets=offs, uncertain=uncertain)
@@ -252,6 +253,30 @@ def _drop_layout_spaces(text: str, offs: list[int]) -> tuple[str, list[int]]:
     keep_chars.append(text[pos:])
     keep_offs.extend(offs[pos:])
     return "".join(keep_chars), keep_offs
+
+
+def _drop_matches(text: str, offs: list[int], pattern: str | None) -> tuple[str, list[int]]:
+    """Remove what ``pattern`` matches from the derived text (the offsets of what stays are kept)."""
+    if not pattern:
+        return text, offs
+    rx = _compiled(pattern)
+    if not rx.search(text):
+        return text, offs
+    chars: list[str] = []
+    kept: list[int] = []
+    pos = 0
+    for m in rx.finditer(text):
+        chars.append(text[pos:m.start()])
+        kept.extend(offs[pos:m.start()])
+        pos = m.end()
+    chars.append(text[pos:])
+    kept.extend(offs[pos:])
+    return "".join(chars), kept
+
+
+@lru_cache(maxsize=16)
+def _compiled(pattern: str) -> re.Pattern:
+    return re.compile(pattern)
 
 
 def _restore_placeholders(text: str, offs: list[int], original: str, lex: dict) -> tuple[str, list[int]]:

@@ -42,3 +42,14 @@ def test_pdf_page_footers_are_removed():
     text = "\n".join([line] * 10 + ["— 3 —", "第 4 页 共 10 页", "5/10"] + [line] * 10)
     norm = normalize(text, "t")
     assert "3" not in norm.text and "页" not in norm.text and "/" not in norm.text
+
+
+def test_injected_pinyin_readings_are_dropped_and_spans_still_point_at_the_original():
+    from loaders.text import normalize
+
+    raw = "(一)加快建設(shè)東部汽車產(chǎn)業(yè)基地。(牽頭單位:市經(jīng)貿(mào)委)\n引進(jìn)外資(FDI)項目"
+    norm = normalize(raw)
+    assert "加快建設東部汽車產業基地。(牽頭單位:市經貿委)" in norm.text
+    assert "(FDI)" in norm.text  # Latin in brackets without a tone mark is content
+    k = norm.text.index("市經貿委")
+    assert norm.span(k, k + 4).quote == "市經(jīng)貿(mào)委"

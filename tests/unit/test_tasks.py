@@ -34,3 +34,15 @@ def test_items_numbered_with_a_closing_bracket():
         ("一/2", "改造农村危房300户", ["县住房城乡建设局"], ["各乡镇人民政府"]),
         ("一/3", "新增城镇就业2000人", ["县人力资源社会保障局"], []),
     ]
+
+
+def test_a_notices_attachment_list_is_not_a_list_of_tasks():
+    from loaders.pipeline import extract_text
+
+    text = ("某某县人民政府办公室关于印发三个专项行动方案的通知\n各镇人民政府，县政府有关部门：\n"
+            "现将三个专项行动方案印发给你们，请认真贯彻落实。\n附件：\n\n  1.某某县城乡融合发展专项行动方案\n"
+            "  2.某某县城市精细化管理提升专项行动方案\n3.某某县农村人居环境整治专项行动方案\n"
+            "某某县人民政府办公室\n2022年10月28日\n")
+    assert [t.title for t in extract_text(text).tasks] == []
+    inline = "关于印发责任分解的通知\n附件:1.2020年政府工作报告重点工作责任分解\n2.十方面民生实事责任分解\n"
+    assert [t.title for t in extract_text(inline).tasks] == []
