@@ -310,5 +310,5 @@ def clear(timeout: float = 120.0) -> None:
     except (urllib.error.URLError, OSError) as exc:
         raise ServiceError(
             f"SPARQL update endpoint {endpoint} unreachable ({exc}); "
-            "start it with `python -m interface.services oxigraph start`"
+            "start it with `policykg sparql start`"
         ) from exc
