@@ -27,6 +27,11 @@ sparql_app = typer.Typer(no_args_is_help=True, help="Run a local SPARQL server (
 app.add_typer(ask_app, name="ask")
 app.add_typer(neo4j_app, name="neo4j")
 app.add_typer(sparql_app, name="sparql")
+#: the servers' own command line, ``python -m interface.services neo4j|sparql …``: the same commands
+services_app = typer.Typer(add_completion=False, no_args_is_help=True,
+                            help="Run the local servers: Neo4j and `oxigraph serve`.")
+services_app.add_typer(neo4j_app, name="neo4j")
+services_app.add_typer(sparql_app, name="sparql")
 laws_app = typer.Typer(no_args_is_help=True, help="The laws corpus: laws, regulations, judicial interpretations, rules.")
 app.add_typer(laws_app, name="laws")
 
@@ -591,12 +596,11 @@ def deadlines(before: Optional[str] = typer.Option(None, "--before", help="due o
     """
     from interface.analyst import Analyst
     from interface.questions import parse_when
+    from policykg.dates import ALL_TIME, iso_or_none
 
     try:
-        hi = parse_when(before).isoformat() if before else "2999-12-31"
-        if after and not _is_iso(after):
-            raise PolicyKGError(f"--after {after!r}: write the date as YYYY-MM-DD")
-        lo_iso = after or "1900-01-01"
+        hi = parse_when(before).isoformat() if before else ALL_TIME[1]
+        lo_iso = iso_or_none(after, "--after") or ALL_TIME[0]
         with Analyst(backend) as g:
             rows = g.deadlines((lo_iso, hi), agency=agency)
     except PolicyKGError as exc:
@@ -616,16 +620,6 @@ def deadlines(before: Optional[str] = typer.Option(None, "--before", help="due o
                   _short(r.evidence.doc_title or r.evidence.doc_id, 22),
                   f"{r.evidence.source}:{r.evidence.start}-{r.evidence.end}")
     console.print(t)
-
-
-def _is_iso(s: str) -> bool:
-    import datetime
-
-    try:
-        datetime.date.fromisoformat(s)
-        return True
-    except ValueError:
-        return False
 
 
 @app.command()
