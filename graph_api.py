@@ -25,7 +25,9 @@ from policykg import config
 from policykg.answers import (AgencyTask, CitingDocument, CitingTask, DeadlineInfo, DepartmentAnswer,
                               DocumentInForce, Evidence, Impact, ImpactedDocument, ImpactedTask, ImpactLink,
                               SectorAgency, TargetAnswer, TaskAgency, TaskDeadline)
+from policykg.dates import to_date
 from policykg.errors import InputError, QueryError
+from policykg.ids import natural_key
 from policykg.model import Extraction
 
 from backends import Backend, open_backend  # noqa: F401 (Backend: the protocol, re-exported)
@@ -231,7 +233,7 @@ class PolicyGraph:
         (transitively, with their annexes) → their tasks → lead and responsible agencies → the
         deadlines still open on ``on`` (a date or ISO string; None = all deadlines)."""
         reg = _required(regulation, "give a document number (绵府发〔2016〕13号) or a title fragment")
-        on_date = _date(on, "on") if on is not None else None
+        on_date = to_date(on, "on") if on is not None else None
         rows = self.query_rows("impact_of_document", reg=reg, on_date=on_date)
         docs: dict[str, dict[str, Any]] = {}
         for r in rows:
@@ -262,13 +264,13 @@ class PolicyGraph:
                              open_deadlines=tuple(sorted(t["deadlines"].values(),
                                                          key=lambda x: (x.date is None, x.date or "", x.text))),
                              evidence=self._evidence(t["row"]))
-                for task_id, t in sorted(d["tasks"].items(), key=lambda kv: _task_order(kv[0])))
+                for task_id, t in sorted(d["tasks"].items(), key=lambda kv: natural_key(kv[0])))
             documents.append(ImpactedDocument(doc_id=doc_id, doc_title=r.get("doc_title"),
                                               doc_number=r.get("doc_number"),
                                               links=tuple(sorted(d["links"].values(),
                                                                  key=lambda x: (x.through_doc, x.cited))),
                                               tasks=tasks))
-        documents.sort(key=lambda x: _task_order(x.doc_id))
+        documents.sort(key=lambda x: natural_key(x.doc_id))
         return Impact(regulation=regulation, on=on_date.isoformat() if on_date else None, documents=tuple(documents))
 
     def agency_tasks(self, agency: str) -> list[AgencyTask]:
@@ -277,14 +279,14 @@ class PolicyGraph:
         out = [AgencyTask(agency=r["agency"], canonical=r.get("canonical"), agency_id=r["agency_id"], role=r["role"],
                           task_id=r["task_id"], task_title=r["task_title"], evidence=self._evidence(r))
                for r in self.query_rows("agency_tasks", for_agency=key)]
-        return sorted(out, key=lambda a: (a.role != "lead", _task_order(a.task_id), a.agency))
+        return sorted(out, key=lambda a: (a.role != "lead", natural_key(a.task_id), a.agency))
 
     def deadlines(self, between: tuple[Any, Any], agency: Optional[str] = None) -> list[TaskDeadline]:
         """Tasks with a dated deadline in ``between`` = (from, to), both inclusive, with their agencies;
         ``agency`` keeps the tasks of one agency (written or canonical name, or a fragment)."""
         if not isinstance(between, (tuple, list)) or len(between) != 2:
             raise QueryError("between must be a pair (from, to) of dates, e.g. ('2016-06-01', '2016-12-31')")
-        date_from, date_to = _date(between[0], "from"), _date(between[1], "to")
+        date_from, date_to = to_date(between[0], "from"), to_date(between[1], "to")
         if date_from > date_to:
             raise QueryError(f"the window is empty: {date_from} is after {date_to}")
         for_agency = _required(agency, "") if agency is not None else None
@@ -299,11 +301,11 @@ class PolicyGraph:
                             agencies=tuple(sorted(g["agencies"].values(), key=lambda a: (a.role != "lead", a.name))),
                             evidence=self._evidence(r))
                for g in grouped.values() for r in (g["row"],)]
-        return sorted(out, key=lambda x: (x.deadline.date or "", _task_order(x.task_id)))
+        return sorted(out, key=lambda x: (x.deadline.date or "", natural_key(x.task_id)))
 
     def in_force(self, on: Any) -> list[DocumentInForce]:
         """Documents in force on a date: issued by then, not past their validity (有效期), not repealed."""
-        on_date = _date(on, "on")
+        on_date = to_date(on, "on")
         out = []
         for r in self.query_rows("in_force_on", on_date=on_date):
             head = (self._quote(r["source"], int(r["start"]), int(r["end"])) or "")[:DOC_EVIDENCE_CHARS]
@@ -313,7 +315,7 @@ class PolicyGraph:
             out.append(DocumentInForce(doc_id=r["doc_id"], doc_title=r.get("doc_title"),
                                        doc_number=r.get("doc_number"), doc_type=r.get("doc_type"),
                                        issue_date=r.get("issue_date"), valid_until=r.get("valid_until"), evidence=ev))
-        return sorted(out, key=lambda d: _task_order(d.doc_id))
+        return sorted(out, key=lambda d: natural_key(d.doc_id))
 
     def targets(self, metric: Optional[str] = None, year: Optional[int] = None) -> list[TargetAnswer]:
         """Quantitative targets whose metric contains ``metric`` (None = any), for ``year`` (None = any)."""
@@ -328,7 +330,7 @@ class PolicyGraph:
                             text=r.get("text"), task_id=r.get("task_id"), task_title=r.get("task_title"),
                             evidence=self._evidence(r))
                for r in self.query_rows("targets_for", of_metric=of_metric, in_year=year)]
-        return sorted(out, key=lambda t: (t.year or 0, _task_order(t.target_id)))
+        return sorted(out, key=lambda t: (t.year or 0, natural_key(t.target_id)))
 
     def agencies_in(self, sector: str, within: Optional[str] = None) -> list[SectorAgency]:
         """Agencies of a sector (code or label: finance, 财政) or generic role (财政部门), optionally
@@ -390,27 +392,6 @@ def _required(value: Optional[str], message: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise QueryError(message or "the parameter is empty")
     return match_key(value)
-
-
-def _date(value: Any, what: str) -> "datetime.date":
-    """A date parameter: a date or an ISO string (2016-06-30)."""
-    import datetime
-
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    try:
-        return datetime.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise QueryError(f"{what}: {value!r} is not a date; write it as YYYY-MM-DD, e.g. 2016-06-30") from None
-
-
-def _task_order(node_id: str) -> tuple:
-    """Natural order of ids such as …-d10-t2 (d2 before d10)."""
-    import re
-
-    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"(\d+)", node_id))
 
 
 def extract_to_json(paths: Iterable[str | Path]) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Callable, Optional
 
+from loaders.extract.numerals import cn_int
 from policykg.errors import QueryError
 
 # ----------------------------------------------------------------------------
@@ -56,19 +57,12 @@ def clean_slot(s: Optional[str]) -> str:
 # ----------------------------------------------------------------------------
 # dates
 
-_CN_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")}
-_CN_DIGITS["零"] = "0"
-
-
 def _num(s: str) -> int:
-    s = s.strip()
-    if s.isdigit():
-        return int(s)
-    if len(s) == 4 and all(c in _CN_DIGITS for c in s):  # 二〇一六
-        return int("".join(_CN_DIGITS[c] for c in s))
-    import cn2an
-
-    return int(cn2an.cn2an(s, "smart"))
+    """2016, 二〇一六, 十二 → int (ValueError when it is no number: parse_when reports it)."""
+    n = cn_int(s)
+    if n is None:
+        raise ValueError(f"{s!r} is not a number")
+    return n
 
 
 def _month_end(y: int, m: int) -> date:

@@ -18,6 +18,7 @@ from datetime import date
 from typing import Any, Optional
 
 from interface.question_grammar import Pattern, QuestionType, Reply, clean_slot, parse_when, zh_en
+from policykg.dates import ALL_TIME
 from policykg.errors import QueryError
 
 # ----------------------------------------------------------------------------
@@ -31,7 +32,6 @@ DOCW = r"(?:文件|规定|政策|政策文件|规范性文件|法规|文件和�
 ASKS = r"(?:有哪些|是哪些|是谁|是哪个|是哪家|有谁|都有谁|都有哪些|是什么|有什么|是)"
 EN_UNIT = r"(?:departments?|agenc(?:y|ies)|units?|offices?|bureaus?|organi[sz]ations?)"
 EN_WHICH = r"(?:which|what)"
-ALL_TIME = ("1900-01-01", "2999-12-31")
 
 #: written unit names end like this (a reform question names units, a repeal question documents)
 _UNIT_END = re.compile(r"(?:局|委|办|委员会|厅|中心|部|署|行|支行|分局|会|所|院|室|处|站|公司|政府|组|队|馆|团)$")

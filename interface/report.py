@@ -31,6 +31,8 @@ from pathlib import Path
 from typing import Any, Iterator, Optional
 
 from policykg.answers import DeadlineInfo, Evidence, to_jsonable
+from policykg.dates import ALL_TIME, LATEST, iso_or_none
+from policykg.ids import natural_key
 
 # ----------------------------------------------------------------------------
 # models
@@ -179,13 +181,12 @@ def unique_runs(runs: list[QueryRun]) -> tuple[QueryRun, ...]:
 # ----------------------------------------------------------------------------
 # shared helpers
 
-_ALL_TIME = ("1900-01-01", "2999-12-31")
 
 
 def _task_details(g: Any) -> tuple[dict[str, list[DeadlineInfo]], dict[str, list[str]]]:
     """Every dated deadline and every target, by task id (two named queries)."""
     deadlines: dict[str, list[DeadlineInfo]] = defaultdict(list)
-    for d in g.deadlines(_ALL_TIME):
+    for d in g.deadlines(ALL_TIME):
         if d.deadline not in deadlines[d.task_id]:
             deadlines[d.task_id].append(d.deadline)
     targets: dict[str, list[str]] = defaultdict(list)
@@ -209,29 +210,8 @@ def _doc_label(title: Optional[str], number: Optional[str], doc_id: str) -> str:
     return title or number or doc_id
 
 
-def _natural(node_id: str) -> tuple:
-    import re
-
-    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"(\d+)", node_id))
-
-
 def _now() -> str:
     return datetime.now().strftime("%Y-%m-%d %H:%M")
-
-
-def _iso(on: Any) -> Optional[str]:
-    if on is None or on == "":
-        return None
-    if isinstance(on, datetime):
-        return on.date().isoformat()
-    if isinstance(on, date):
-        return on.isoformat()
-    from policykg.errors import QueryError
-
-    try:
-        return date.fromisoformat(str(on).strip()).isoformat()
-    except ValueError:
-        raise QueryError(f"{on!r} is not a date; write it as YYYY-MM-DD, e.g. 2019-01-01") from None
 
 
 # ----------------------------------------------------------------------------
@@ -244,7 +224,7 @@ def repeal_report(g: Any, regulation: str, change: str = "repeal", on: Any = Non
 
     if change not in ("repeal", "amend"):
         raise QueryError("change must be 'repeal' or 'amend'")
-    on_iso = _iso(on)
+    on_iso = iso_or_none(on, "on")
     with trace_queries(g) as runs:
         impact = g.impact(regulation, on=on_iso)
         direct = g.tasks_citing(regulation)
@@ -286,7 +266,7 @@ def repeal_report(g: Any, regulation: str, change: str = "repeal", on: Any = Non
         if not any(x.doc_id == c.evidence.doc_id for x in docs):
             docs.append(DocumentRow(c.evidence.doc_id, c.evidence.doc_title, c.evidence.doc_number,
                                     f"a task {c.relation.replace('_', ' ')} {c.cited}", None, 1))
-    items.sort(key=lambda i: (not i.direct, _natural(i.task_id)))
+    items.sort(key=lambda i: (not i.direct, natural_key(i.task_id)))
     agencies = _agency_summary(items)
     n_direct = sum(1 for i in items if i.direct)
     open_dl = sum(len(i.deadlines) for i in items)
@@ -375,7 +355,7 @@ def reform_report(g: Any, reform: Any, on: Any = None, units: Any = ()) -> Impac
 
     if not isinstance(reform, Reform):
         reform = load_reform(reform)
-    on_iso = _iso(on)
+    on_iso = iso_or_none(on, "on")
     wanted: Optional[set[str]] = None
     if units:
         wanted = set()
@@ -418,7 +398,7 @@ def reform_report(g: Any, reform: Any, on: Any = None, units: Any = ()) -> Impac
             certain=all(a.certain for a in (ceased or ags)), agencies=tuple(ags),
             deadlines=_open(deadlines.get(task_id, []), on_iso or when),
             targets=tuple(targets.get(task_id, ())), evidence=g._evidence(r)))
-    items.sort(key=lambda i: (not i.direct, _natural(i.task_id)))
+    items.sort(key=lambda i: (not i.direct, natural_key(i.task_id)))
     # per written agency: tasks and successor
     counts: dict[tuple[str, str], Counter] = defaultdict(Counter)
     meta: dict[tuple[str, str], AffectedAgency] = {}
@@ -432,7 +412,7 @@ def reform_report(g: Any, reform: Any, on: Any = None, units: Any = ()) -> Impac
                       key=lambda a: (a.kind == "partial", a.change_date or "", -(a.lead + a.responsible), a.name))
     docs = Counter((i.doc_id, i.doc_title, i.doc_number) for i in items if i.direct)
     documents = tuple(DocumentRow(d, t, n, "assigns tasks to units that ceased", None, k)
-                      for (d, t, n), k in sorted(docs.items(), key=lambda kv: _natural(kv[0][0])))
+                      for (d, t, n), k in sorted(docs.items(), key=lambda kv: natural_key(kv[0][0])))
     ceased_tasks = sum(1 for i in items if i.direct)
     matched = {a.change for a in agencies}
     considered = [c for c in reform.changes if (not on_iso or c.date.isoformat() <= on_iso)
@@ -470,7 +450,7 @@ def _reform_graph(r: ImpactReport) -> SubGraph:
     for i in r.items:
         for a in i.agencies:
             per_doc_agency[(i.doc_id, _doc_label(i.doc_title, i.doc_number, i.doc_id), a.name, a.kind == "partial")] += 1
-    for (doc_id, label, agency, partial), n in sorted(per_doc_agency.items(), key=lambda kv: _natural(kv[0][0])):
+    for (doc_id, label, agency, partial), n in sorted(per_doc_agency.items(), key=lambda kv: natural_key(kv[0][0])):
         nodes.setdefault(doc_id, GNode(doc_id, label, "document", 0, label))
         aid = "ag:" + agency
         nodes.setdefault(aid, GNode(aid, agency, "agency", 1, agency))
@@ -491,11 +471,11 @@ def _reform_graph(r: ImpactReport) -> SubGraph:
 def expiry_report(g: Any, on: Any = None) -> ImpactReport:
     """Documents whose validity ends (有效期) and task windows that close: what lapses on which date.
     With ``on``, only what has lapsed by then (last valid day before ``on``)."""
-    on_iso = _iso(on)
+    on_iso = iso_or_none(on, "on")
     with trace_queries(g) as runs:
         rows = g.query_rows("expiring_documents", before=date.fromisoformat(on_iso) if on_iso else None)
         deadlines, targets = _task_details(g)
-        windows = [d for d in g.deadlines(_ALL_TIME) if d.deadline.kind in ("window_end", "validity")]
+        windows = [d for d in g.deadlines(ALL_TIME) if d.deadline.kind in ("window_end", "validity")]
         basis = {}
         for r in rows:
             key = r.get("doc_number") or r.get("doc_title")
@@ -555,8 +535,8 @@ def expiry_report(g: Any, on: Any = None) -> ImpactReport:
             agencies=tuple(AffectedAgency(a.name, a.canonical, a.role) for a in w.agencies),
             deadlines=tuple(deadlines.get(w.task_id, ())), targets=tuple(targets.get(w.task_id, ())),
             evidence=w.evidence))
-    items.sort(key=lambda i: (i.date or "9999", not i.direct, _natural(i.task_id)))
-    documents = tuple(sorted(docs.values(), key=lambda d: (d.date or "9999", _natural(d.doc_id))))
+    items.sort(key=lambda i: (i.date or LATEST.isoformat(), not i.direct, natural_key(i.task_id)))
+    documents = tuple(sorted(docs.values(), key=lambda d: (d.date or LATEST.isoformat(), natural_key(d.doc_id))))
     dates = Counter(i.date for i in items)
     summary = (
         ("documents with a validity", str(sum(1 for d in documents if d.how.startswith("valid")))),
@@ -1001,7 +981,7 @@ def agency_profile(g: Any, agency: str, reform_path: Any = None) -> AgencyProfil
     with trace_queries(g) as runs:
         tasks = g.agency_tasks(agency)
         ids = {t.task_id for t in tasks}
-        deadlines = [d for d in g.deadlines(_ALL_TIME, agency=agency) if d.task_id in ids]
+        deadlines = [d for d in g.deadlines(ALL_TIME, agency=agency) if d.task_id in ids]
     names = tuple(sorted({t.agency for t in tasks}))
     canonical = tuple(sorted({t.canonical for t in tasks if t.canonical}))
     lead = len({t.task_id for t in tasks if t.role == "lead"})

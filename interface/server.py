@@ -75,10 +75,11 @@ def _routes() -> dict[str, Callable[[Any, dict[str, list[str]]], Any]]:
 
     def deadlines(g, q):
         from interface.questions import parse_when
+        from policykg.dates import ALL_TIME
 
         before = _one(q, "before", False)
-        return g.deadlines((_one(q, "after", False) or "1900-01-01",
-                            parse_when(before).isoformat() if before else "2999-12-31"),
+        return g.deadlines((_one(q, "after", False) or ALL_TIME[0],
+                            parse_when(before).isoformat() if before else ALL_TIME[1]),
                            agency=_one(q, "agency", False))
 
     def targets(g, q):

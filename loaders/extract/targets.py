@@ -26,7 +26,7 @@ from functools import lru_cache
 from typing import Optional
 
 from loaders.extract.lexicon import lexicon
-from loaders.extract.numerals import cn_int
+from loaders.extract.numerals import cn_number
 from loaders.text.normalize import NormText
 from policykg.model import Target
 
@@ -78,24 +78,6 @@ def _rx() -> dict:
         "to_value": re.compile(alt(lex["to_value_cues"])),
         "strip": re.compile(rf"^(?:{alt(lex['strip_metric_prefix'])})+"),
     }
-
-
-_CN_DIGIT = {"零": "0", "〇": "0", "○": "0", "一": "1", "二": "2", "两": "2", "三": "3", "四": "4", "五": "5",
-             "六": "6", "七": "7", "八": "8", "九": "9"}
-
-
-def _cn_value(s: str) -> Optional[float]:
-    """一百二十五 → 125, 零点一五 → 0.15 (cn2an would do, but costs 0.2 s to import)."""
-    whole, _, frac = s.partition("点")
-    if frac and not all(c in _CN_DIGIT for c in frac):
-        return None
-    # 一两项 / 三五年 are vague ranges, not numbers; 二○一六 is a year
-    if len(whole) > 1 and not any(c in whole for c in "十百千"):
-        return None
-    v = cn_int(whole) if whole not in ("零", "〇", "○") else 0
-    if v is None:
-        return None
-    return float(f"{v}.{''.join(_CN_DIGIT[c] for c in frac)}") if frac else float(v)
 
 
 class _Scan:
@@ -223,7 +205,7 @@ def _read_number(sc: _Scan, m: re.Match) -> Optional[list[dict]]:
         return None
     if m.group("pct") is not None:
         raw = m.group("pct")
-        v = float(raw) if raw[0].isdigit() else _cn_value(raw)
+        v = float(raw) if raw[0].isdigit() else cn_number(raw)
         c = None if v is None else _cand(sc, a, m.end(), v, "%", m.end())
         return None if c is None else [c]
     chinese = m.group("cn") is not None
@@ -232,7 +214,7 @@ def _read_number(sc: _Scan, m: re.Match) -> Optional[list[dict]]:
         if raw == "一" and (left in lex["cn_one_bad_left"]
                             or not s.startswith(tuple(lex["cn_one_units"]), m.end())):
             return None
-        v = _cn_value(raw)
+        v = cn_number(raw)
     else:
         nxt = s[m.end()] if m.end() < len(s) else ""
         if nxt.isascii() and nxt.isalpha():
