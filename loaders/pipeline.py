@@ -17,6 +17,7 @@ from typing import Callable, Optional
 
 from loaders.extract.agencies import make_ref, mentions_in
 from loaders.extract.documents import DocDraft, segment
+from loaders.extract.roles import declares_first_lead
 from loaders.extract.tasks import extract_tasks
 from loaders.text import normalize, read_source
 from loaders.text.normalize import NormText
@@ -89,7 +90,8 @@ def _facts(source: Source, norm: NormText, drafts: list[DocDraft]) -> Extraction
         year = _doc_year(d, match)
         parent_date = drafts[d.parent].date if d.parent is not None else None
         issue_date = d.date or parent_date or _year_date(year)
-        task_drafts = extract_tasks(text, match, d.body_start, d.end)
+        declared = d.parent is not None and declares_first_lead(match[drafts[d.parent].body_start:drafts[d.parent].end])
+        task_drafts = extract_tasks(text, match, d.body_start, d.end, first_is_lead=declared)
         seen_paths: dict[str, int] = defaultdict(int)
         n_tasks = 0
         task_ranges: list[tuple[int, int, str]] = []

@@ -128,7 +128,7 @@ def segment(norm: NormText) -> list[DocDraft]:
     seen_numbers: dict[str, int] = {}  # a 文号 printed twice in one header (红头 + title line) is one document
     for k in range(len(lines)):
         lm = line_match(k).strip()
-        m = DOCNUM.fullmatch(lm.replace(" ", "")) if len(lm) <= 30 else None
+        m = DOCNUM.fullmatch(_unbracketed(lm.replace(" ", ""))) if len(lm) <= 32 else None
         meta = _META_DOCNUM.search(lm) if not m else None
         if m or (meta and DOCNUM.search(meta.group("num"))):
             num = (m or DOCNUM.search(meta.group("num"))).group("num")
@@ -158,7 +158,10 @@ def segment(norm: NormText) -> list[DocDraft]:
             d.start = min(t0, a)
         drafts.append(d)
 
-    # 3. attachments: a title-like line followed by a structural marker, not already a title
+    # 3. attachments: a title-like line followed by a structural marker, not already a title;
+    #    the line after an attachment label (附件 / 附件2：); a title the notice names in 《》, after its signature
+    labelled = _after_attachment_labels(lines, line_match)
+    named = _titles_named_before_signature(lines, line_match)
     in_title = set()
     for d in drafts:
         if d.title_span:
@@ -179,7 +182,7 @@ def segment(norm: NormText) -> list[DocDraft]:
             continue
         # a title may run over two lines
         if k + 1 < len(lines) and not _is_title_like(s) and _is_title_like(s + line_match(k + 1).strip()) \
-                and len(s) <= 40 and _title_start_ok(s):
+                and len(s) <= 40 and _title_start_ok(s) and not _STRUCT.match(line_match(k + 1).strip()):
             cand = [k, k + 1]
             s = s + line_match(k + 1).strip()
         nxt = cand[-1] + 1
@@ -187,7 +190,11 @@ def segment(norm: NormText) -> list[DocDraft]:
         if DOCNUM.search(s) or (key in known and 0 <= k - known[key] < 15):
             k = nxt
             continue
-        if _is_title_like(s) and nxt < len(lines) and _opens_body(line_match(nxt)) and not _inside_sentence(k, lines, line_match):
+        if nxt < len(lines) and _subtitle(line_match(nxt)) and nxt + 1 < len(lines):
+            nxt += 1  # (县自然资源局牵头) / (2024年修订) printed under the title
+        opens = nxt < len(lines) and _opens_body(line_match(nxt))
+        if (k in labelled or k in named or (_is_title_like(s) and opens)) \
+                and (opens or k in labelled) and not _inside_sentence(k, lines, line_match):
             d = DocDraft(start=a, end=len(text))
             d.title_span = (a, lines[cand[-1]][1])
             d.title = "".join(line_text(j).strip() for j in cand).replace(" ", "")
@@ -223,6 +230,53 @@ def segment(norm: NormText) -> list[DocDraft]:
         _fill_header(d, norm, [ln for _, ln in _lines_between(lines, d.start, d.end)])
     _link_parents(drafts, norm)
     return drafts
+
+
+def _unbracketed(s: str) -> str:
+    """(陕政办发〔2011〕12号) — a 文号 line printed in brackets."""
+    if len(s) > 2 and s[0] in "(（" and s[-1] in ")）":
+        return s[1:-1]
+    return s
+
+
+def _title_key(s: str) -> str:
+    return re.sub(r"[《》〈〉<>\s]", "", s)
+
+
+_ATTACHMENT_LABEL = re.compile(r"^附件\s*\d{0,2}\s*[:：]?$")
+
+
+def _after_attachment_labels(lines, line_match) -> set[int]:
+    """Lines just after a label line of its own (附件 / 附件1 / 附件：) that could be a title."""
+    out = set()
+    for k in range(len(lines) - 1):
+        if _ATTACHMENT_LABEL.match(line_match(k).strip()):
+            s = line_match(k + 1).strip()
+            if 4 <= len(s) <= 60 and not re.search(r"[。；;！？:：]", s) and not _STRUCT.match(s):
+                out.add(k + 1)
+    return out
+
+
+def _titles_named_before_signature(lines, line_match) -> set[int]:
+    """Lines that repeat a 《》 title named above them, after a date (signature) line: a notice that issues a
+    plan, then the plan's title line and its body."""
+    named_at: dict[str, int] = {}
+    out: set[int] = set()
+    signed = -1
+    for k in range(len(lines)):
+        s = line_match(k).strip()
+        if signed >= 0 and 4 <= len(s) <= 80 and named_at.get(_title_key(s), k) < signed:
+            out.add(k)
+        if _DATE_LINE.match(s):
+            signed = k  # the latest signature so far
+        for m in re.finditer(r"《([^《》]{4,80}(?:《[^《》]{1,40}》[^《》]{0,40})*)》", s):
+            named_at.setdefault(_title_key(m.group(1)), k)
+    return out
+
+
+def _subtitle(s: str) -> bool:
+    s = s.strip()
+    return bool(re.fullmatch(r"[（(][^（()）]{2,30}[)）]", s))
 
 
 def _lines_between(lines: list[tuple[int, int]], a: int, b: int) -> list[tuple[int, tuple[int, int]]]:
@@ -290,9 +344,19 @@ def _title_below(k: int, lines, line_match) -> list[int]:
             break
         out.append(j)
         if _is_title_like("".join(line_match(x).strip() for x in out)):
+            # 关于印发…政府工作报告 / 任务分解的通知: a title-like first line may still go on
+            if len(out) == 1 and j + 1 < len(lines) and _continues_title(line_match(j).strip(), line_match(j + 1).strip()):
+                out.append(j + 1)
             return out
         j += 1
     return []
+
+
+def _continues_title(first: str, nxt: str) -> bool:
+    """Does ``nxt`` finish the title ``first`` (关于印发X / Y的通知), rather than start the body?"""
+    return bool(re.match(r"^(?:关于|關於|關于)", first)) and 2 <= len(nxt) <= 30 and _title_start_ok(nxt) \
+        and not _ADDRESSEE_LINE.match(nxt) and not nxt.startswith(("关于", "關於", "(", "（")) \
+        and _is_title_like(first + nxt) and re.search(r"的(?:通知|意见|决定|批复|通报)$", nxt) is not None
 
 
 def _title_near(k: int, lines, line_match) -> list[int]:

@@ -119,6 +119,9 @@ def split_units(text: str, match: str, start: int, end: int) -> list[Unit]:
                 break
         while b > a and match[b - 1] in " \t\n|。.等；;，,、":
             b -= 1
+        conv = re.search(r"[（(][^（()）]*[)）]$", match[a:b])
+        if conv and declares_first_lead(conv.group(0)):  # 市税务局(列第一位者为工作牵头单位,下同)
+            b = a + conv.start()
         tail = re.search(r"等(?:有关|相关|其他)?(?:部门|单位|机构)$", match[a:b])
         if tail and looks_like_unit(match[a:a + tail.start()]):  # 市财政局等部门 → 市财政局
             b = a + tail.start()
@@ -126,6 +129,16 @@ def split_units(text: str, match: str, start: int, end: int) -> list[Unit]:
         if 2 <= len(name) <= 40 and not re.search(r"[。：:；;！？]", name) and not re.search(r"\d{3,}", name):
             out.append(Unit(name, a, b))
     return out
+
+
+def _convention_only(content: str) -> bool:
+    """Is the whole text a statement of the first-listed-leads convention (no unit named in it)?"""
+    rest = _rx("first_is_lead").sub("", content)
+    for p in _lex()["first_is_lead"]:
+        rest = rest.replace(p, "")
+    rest = re.sub(r"(?:" + "|".join(map(re.escape, _words("label_responsible") + _words("label_lead"))) + r")", "", rest)
+    rest = re.sub(r"[单位部门中的者或汇总工作下同，,。；;\s]", "", rest)
+    return len(rest) <= 2
 
 
 def _is_fragment(piece: str) -> bool:
@@ -146,6 +159,8 @@ def _parse_content(text: str, match: str, a: int, b: int) -> MarkerGroup | None:
     content = match[a:b]
     if declares_first_lead(content):
         g.declares_first_lead = True
+        if _convention_only(content):
+            return None  # (责任单位中排序第一单位为牵头单位): a convention, not a marker
     cm = _rx("carry_forward").search(content)
     if cm:
         g.carry = split_units(text, match, a + cm.start("units"), a + cm.end("units"))
@@ -357,7 +372,7 @@ def resolve_roles(groups: list[MarkerGroup], first_is_lead: bool,
                 lead.extend(g.alone)
             else:
                 resp.extend(g.alone)
-        if g.bare and first_is_lead and not g.lead and g.responsible:
+        if first_is_lead and not g.lead and not g.alone and g.responsible and not any(x.lead for x in groups):
             lead.append(g.responsible[0])
             resp.extend(g.responsible[1:])
         else:

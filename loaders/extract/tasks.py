@@ -63,9 +63,11 @@ def own_end(n: Node) -> int:
     return n.children[0].start if n.children else n.end
 
 
-def extract_tasks(text: str, match: str, body_start: int, end: int) -> list[TaskDraft]:
+def extract_tasks(text: str, match: str, body_start: int, end: int, first_is_lead: bool = False) -> list[TaskDraft]:
+    """``first_is_lead``: the convention (排序第一单位为牵头单位) was declared outside this range (by the notice
+    that issues the plan)."""
     rows = _table_tasks(text, match, body_start, end)
-    tasks = _tree_tasks(text, match, body_start, end)
+    tasks = _tree_tasks(text, match, body_start, end, first_is_lead)
     if rows:
         tasks = sorted(tasks + rows, key=lambda t: t.start)
     return tasks
@@ -128,9 +130,9 @@ def _table_tasks(text: str, match: str, body_start: int, end: int) -> list[TaskD
     return out
 
 
-def _tree_tasks(text: str, match: str, body_start: int, end: int) -> list[TaskDraft]:
+def _tree_tasks(text: str, match: str, body_start: int, end: int, declared: bool = False) -> list[TaskDraft]:
     nodes = _outside_attachment_lists(match, build_tree(match, body_start, end), body_start, end)
-    first_is_lead = declares_first_lead(match[body_start:end])
+    first_is_lead = declared or declares_first_lead(match[body_start:end])
     marked: dict[int, list[MarkerGroup]] = {}
     for i, n in enumerate(nodes):
         gs = find_markers(text, match, n.body_start, own_end(n))

@@ -1,0 +1,78 @@
+"""Plan formats the seed does not use, as whole small documents (written for these tests, in the shapes
+county and city plans take): notices that carry their plan, attachment labels, bracketed 文号, titles over
+two lines, the first-listed-leads convention declared by the notice."""
+from __future__ import annotations
+
+from loaders.pipeline import extract_text
+
+NOTICE_WITH_PLAN = """关于印发《某某区农村人居环境整治提升行动方案》的通知
+各街道办事处，区直各有关单位：
+《某某区农村人居环境整治提升行动方案》已经区政府同意，现印发给你们，请认真贯彻执行。
+某某区人民政府办公室
+2023年4月12日
+某某区农村人居环境整治提升行动方案
+为改善农村人居环境，根据《中华人民共和国乡村振兴促进法》和《农村人居环境整治提升五年行动方案（2021－2025年）》，制定本方案。
+一、重点任务
+（一）推进农村厕所革命。2023年底前完成改厕1200户。（牵头单位：区农业农村局；配合单位：区卫生健康局）
+"""
+
+
+def test_a_notice_carries_the_plan_it_issues():
+    ex = extract_text(NOTICE_WITH_PLAN)
+    assert [d.title for d in ex.documents] == ["关于印发《某某区农村人居环境整治提升行动方案》的通知",
+                                               "某某区农村人居环境整治提升行动方案"]
+    notice, plan = ex.documents
+    assert plan.parent_id == notice.id
+    by_doc = {(c.from_doc, c.cited_title) for c in ex.citations}
+    assert (plan.id, "中华人民共和国乡村振兴促进法") in by_doc  # the plan cites it, not the notice
+    assert [t.doc_id for t in ex.tasks] == [plan.id]
+
+
+def test_a_bracketed_number_line_and_a_labelled_attachment():
+    text = """某某省人民政府办公厅关于清理部分省政府规章的通知
+（某政办发〔2012〕7号）
+省人民政府各工作部门：
+经省政府同意，现将需清理的规章目录印发给你们，请各有关单位按照职责分工抓紧办理。
+附件：需清理的规章目录
+二○一二年三月五日
+附件：
+需清理的规章目录
+1.某某省道路运输管理办法
+"""
+    ex = extract_text(text)
+    assert ex.documents[0].doc_number == "某政办发〔2012〕7号"
+    assert [d.title for d in ex.documents][1] == "需清理的规章目录"
+    assert ex.documents[1].parent_id == ex.documents[0].id
+
+
+def test_a_title_over_two_lines_under_the_number():
+    text = """某政办发〔2015〕3号
+关于印发区政府二〇一五年政府工作报告
+重点工作分解的通知
+各镇人民政府，区政府各部门：
+现将重点工作分解印发给你们（责任单位中排序第一的单位为牵头单位），请认真落实。
+二〇一五年二月九日
+附件
+2015年政府工作报告重点工作分解
+1.区属生产总值增长8%。（区发改局、区统计局）
+2.城镇新增就业5000人。（区人力社保局）
+"""
+    ex = extract_text(text)
+    assert ex.documents[0].title == "关于印发区政府二〇一五年政府工作报告重点工作分解的通知"
+    plan = ex.documents[1]
+    assert plan.title == "2015年政府工作报告重点工作分解" and plan.parent_id == ex.documents[0].id
+    # the convention the notice declares holds in the plan it issues
+    roles = [([u.name for u in t.lead], [u.name for u in t.responsible]) for t in ex.tasks]
+    assert roles == [(["区发改局"], ["区统计局"]), (["区人力社保局"], [])]
+
+
+def test_the_convention_written_after_a_responsible_list():
+    text = """一、稳定经济运行
+1.支持企业发展。落实减税降费政策。
+责任单位：市经信局、市财政局、市税务局（列第一位者为工作牵头单位或汇总单位，下同）
+2.扩大有效投资。
+责任单位：市发展改革委、市自然资源局
+"""
+    ex = extract_text(text)
+    roles = [([u.name for u in t.lead], [u.name for u in t.responsible]) for t in ex.tasks]
+    assert roles == [(["市经信局"], ["市财政局", "市税务局"]), (["市发展改革委"], ["市自然资源局"])]
