@@ -102,6 +102,7 @@ class RemoteSparqlStore:
 
     def replace_sources(self, rows: GraphRows, sources: set[str]) -> None:
         from SPARQLWrapper import JSON, POST, SPARQLWrapper
+        from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, SPARQLWrapperException
 
         sw = SPARQLWrapper(self.query_url)
         sw.setMethod(POST)
@@ -110,8 +111,10 @@ class RemoteSparqlStore:
         sw.setQuery("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
         try:
             res = sw.queryAndConvert()
-        except Exception as exc:  # SPARQLWrapper raises URLError and its own exceptions
+        except (EndPointInternalError, OSError) as exc:  # URLError, a timeout, a reset connection, a 5xx
             raise TransientBackendError(f"SPARQL server at {self.query_url} is not reachable: {exc}") from exc
+        except (SPARQLWrapperException, ValueError) as exc:  # refused, or not JSON
+            raise BackendError(f"SPARQL server at {self.query_url} refused to list its graphs: {exc}") from exc
         drops = []
         for b in res["results"]["bindings"]:
             g = b["g"]["value"]

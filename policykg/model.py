@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Optional
 
+from policykg.errors import ExtractionError
+
 # Relations a citation can have, from cue words (see loaders/extract/citations.py).
 CITATION_RELATIONS = ("implements", "based_on", "refers_to", "repeals", "continues", "invalidates")
 ROLES = ("lead", "responsible")
@@ -32,7 +34,7 @@ class Span:
 
     def __post_init__(self) -> None:
         if self.start < 0 or self.end < self.start:
-            raise ValueError(f"bad span {self.start}:{self.end}")
+            raise ExtractionError(f"bad span {self.start}:{self.end} in {self.source_id}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,4 +185,4 @@ class Extraction:
         for d in self.documents:
             if d.id == doc_id:
                 return d
-        raise KeyError(doc_id)
+        raise ExtractionError(f"no document {doc_id!r} in the extraction of {self.source.id}")

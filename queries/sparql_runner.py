@@ -13,7 +13,7 @@ from typing import Any, Optional
 
 from rdflib import Literal, URIRef
 
-from policykg.errors import QueryError, TransientBackendError
+from policykg.errors import BackendError, QueryError, TransientBackendError
 from queries.loader import load_query
 
 _INT = {"http://www.w3.org/2001/XMLSchema#integer", "http://www.w3.org/2001/XMLSchema#int",
@@ -102,7 +102,8 @@ def run_remote(endpoint: str, name: str, params: dict[str, Any], timeout: int = 
 
 def run_remote_text(endpoint: str, text: str, timeout: int = 30) -> list[dict[str, Any]]:
     from SPARQLWrapper import JSON, POST, SPARQLWrapper
-    from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
+    from SPARQLWrapper.SPARQLExceptions import (EndPointInternalError, EndPointNotFound, QueryBadFormed, Unauthorized,
+                                                URITooLong)
 
     sw = SPARQLWrapper(endpoint)
     sw.setMethod(POST)
@@ -116,8 +117,12 @@ def run_remote_text(endpoint: str, text: str, timeout: int = 30) -> list[dict[st
         res = sw.queryAndConvert()
     except QueryBadFormed as exc:
         raise QueryError(f"the SPARQL server rejected the query: {exc}") from exc
-    except Exception as exc:
+    except (Unauthorized, EndPointNotFound, URITooLong) as exc:
+        raise BackendError(f"SPARQL endpoint {endpoint} refused the request: {exc}") from exc
+    except (EndPointInternalError, OSError) as exc:  # URLError, a timeout, a reset connection, a 5xx
         raise TransientBackendError(f"SPARQL endpoint {endpoint} failed: {exc}") from exc
+    except ValueError as exc:  # not JSON
+        raise BackendError(f"SPARQL endpoint {endpoint} answered with something other than JSON results") from exc
     names = res["head"]["vars"]
     out = []
     for b in res["results"]["bindings"]:

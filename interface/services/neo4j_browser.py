@@ -22,6 +22,7 @@ import os
 from pathlib import Path
 
 from policykg import config
+from policykg.errors import ServiceError
 
 #: The Browser style file (README, "Exploring in Neo4j Browser").
 GRASS_FILE = config.PROJECT_ROOT / "neo4j" / "policykg.grass"
@@ -46,12 +47,12 @@ def parse_grass(text: str) -> dict[str, dict[str, str]]:
             continue
         if ch == "{" and not in_quote:
             if in_body:
-                raise ValueError(f"grass: '{{' inside the rule of {selector!r}")
+                raise ServiceError(f"grass: '{{' inside the rule of {selector!r}")
             in_body = True
             continue
         if ch == "}" and not in_quote:
             if not in_body:
-                raise ValueError("grass: '}' without a rule")
+                raise ServiceError("grass: '}' without a rule")
             decls: dict[str, str] = {}
             for decl in body.split(";"):
                 parts = decl.split(":")
@@ -65,7 +66,7 @@ def parse_grass(text: str) -> dict[str, dict[str, str]]:
         elif not ch.isspace():
             selector += ch
     if in_body or in_quote:
-        raise ValueError(f"grass: the rule of {selector!r} is not closed")
+        raise ServiceError(f"grass: the rule of {selector!r} is not closed")
     return rules
 
 
@@ -83,7 +84,7 @@ def post_connect_cmd(grass_file: Path = GRASS_FILE) -> str | None:
     cmd = "style " + json.dumps(rules, ensure_ascii=True, separators=(",", ":"))
     # Browser splits post_connect_cmd at ';' outside quotes; JSON strings are quoted, but be sure.
     if ";" in cmd or "\n" in cmd:
-        raise ValueError(f"{grass_file}: a value holds ';' or a newline, which post_connect_cmd cannot carry")
+        raise ServiceError(f"{grass_file}: a value holds ';' or a newline, which post_connect_cmd cannot carry")
     return cmd
 
 
