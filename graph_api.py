@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterable, Optional
 
 from loaders.export_json import to_gold_shape
 from loaders.graph_rows import match_key, merge_rows, rows_for
-from loaders.pipeline import StageTimer, extract_file
+from loaders.pipeline import StageTimer, extract_file, no_task_warnings
 from policykg import config
 from policykg.answers import (AgencyTask, CitingDocument, CitingTask, DeadlineInfo, DepartmentAnswer,
                               DocumentInForce, Evidence, Impact, ImpactedDocument, ImpactedTask, ImpactLink,
@@ -99,6 +99,7 @@ class PolicyGraph:
             extractions.append(ex)
             self._keep_source(ex)
             report.warnings.extend(ex.warnings)
+            report.warnings.extend(no_task_warnings(ex))
         # the agency authority file first (issue 4): its labels, levels and sectors win on shared agency nodes
         from loaders.authority import authority_rows, load_authority
 

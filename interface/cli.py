@@ -4,7 +4,9 @@ Every command's help has an Example; output is a Rich table or ``--json``.
 """
 from __future__ import annotations
 
+import inspect
 import json
+import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -16,6 +18,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from backends import names as backend_names
+from interface.render import LazyConsole, make_console, print_cards, print_note, render_answer
 from policykg.answers import to_jsonable
 from policykg.errors import PolicyKGError
 
@@ -35,8 +38,8 @@ services_app.add_typer(sparql_app, name="sparql")
 laws_app = typer.Typer(no_args_is_help=True, help="The laws corpus: laws, regulations, judicial interpretations, rules.")
 app.add_typer(laws_app, name="laws")
 
-console = Console()
-err = Console(stderr=True)
+console = LazyConsole()  # Rich on a terminal; plain text (no colour, no hard wrap) when piped
+err = LazyConsole(stderr=True)
 
 BackendOpt = typer.Option("embedded", "--backend", "-b", help=" | ".join(backend_names()))
 JsonOpt = typer.Option(False, "--json", help="print JSON instead of a table")
@@ -58,6 +61,21 @@ def _on_graph(backend: str, fn: Callable[[Any], Any]) -> Any:
         _fail(exc)
 
 
+def _with_note(g: Any, answers: Any, kind: str, asked: str) -> tuple[Any, str]:
+    """An answer and, when it is empty, what was searched and the nearest known names (an empty
+    graph is an error naming `policykg build`)."""
+    from interface.suggest import explain_empty
+
+    return answers, ("" if answers else explain_empty(g, kind, asked))
+
+
+def _inputs_exist(paths: List[Path]) -> None:
+    """A missing input file is the first thing reported (before any option or work)."""
+    missing = [str(p) for p in paths if not Path(p).exists()]
+    if missing:
+        _fail(PolicyKGError(f"no such file or directory: {', '.join(missing)}"))
+
+
 def _short(s: str, n: int) -> str:
     return s if len(s) <= n else s[: n - 1] + "…"
 
@@ -67,7 +85,7 @@ def _print_json(obj: Any) -> None:
 
 
 @app.command()
-def build(paths: Optional[List[Path]] = typer.Argument(None, help="gazette files or folders (default: the bundled gazette)"),
+def build(paths: Optional[List[Path]] = typer.Argument(None, metavar="PATH", help="gazette files or folders (default: the bundled gazette)", show_default=False),
           neo4j: bool = typer.Option(False, "--neo4j", help="also load into Neo4j (default when NEO4J_URI is set)"),
           sparql: bool = typer.Option(False, "--sparql", help="also load into the SPARQL server"),
           fresh: bool = typer.Option(False, "--fresh", help="start from an empty embedded store"),
@@ -81,6 +99,7 @@ def build(paths: Optional[List[Path]] = typer.Argument(None, help="gazette files
 
     from graph_api import PolicyGraph, reset_home
 
+    _inputs_exist(paths or [])
     if fresh:
         reset_home()
     also = []
@@ -90,7 +109,7 @@ def build(paths: Optional[List[Path]] = typer.Argument(None, help="gazette files
         also.append("sparql")
     try:
         with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                      TimeElapsedColumn(), console=err, transient=True) as bar:
+                      TimeElapsedColumn(), console=make_console(stderr=True), transient=True) as bar:
             task = bar.add_task("build", total=1)
 
             def progress(desc: str, i: int, n: int) -> None:
@@ -115,58 +134,59 @@ def build(paths: Optional[List[Path]] = typer.Argument(None, help="gazette files
 
 
 @ask_app.command("departments")
-def ask_departments(goal: str = typer.Argument(..., help="a goal keyword, e.g. 去库存"),
+def ask_departments(goal: str = typer.Argument(..., metavar="GOAL", help="a goal keyword, e.g. 去库存"),
                     role: Optional[str] = typer.Option(None, "--role", help="lead | responsible"),
                     backend: str = BackendOpt, json_out: bool = JsonOpt) -> None:
     """Which departments are responsible for a goal?
 
     Example: policykg ask departments 住房公积金 --role lead
     """
-    answers = _on_graph(backend, lambda g: g.departments_for(goal, role=role))
+    answers, note = _on_graph(backend, lambda g: _with_note(g, g.departments_for(goal, role=role), "task", goal))
     if json_out:
         _print_json(answers)
         return
-    t = Table("agency", "role", "task", "document", "source", title=f"departments for “{goal}” ({len(answers)})")
-    for a in answers:
-        t.add_row(a.agency, a.role, a.task_title, a.evidence.doc_title or a.evidence.doc_id,
-                  f"{a.evidence.source}:{a.evidence.start}-{a.evidence.end}")
-    console.print(t)
+    from interface.question_types import DEPARTMENTS
+
+    console.print(f"departments for “{goal}” ({len(answers)})")
+    print_cards(console, [DEPARTMENTS.row(a) for a in answers], [a.evidence for a in answers])
+    print_note(console, note)
 
 
 @ask_app.command("citing")
-def ask_citing(regulation: str = typer.Argument(..., help="a document number or title fragment"),
+def ask_citing(regulation: str = typer.Argument(..., metavar="REGULATION", help="a document number or title fragment"),
                backend: str = BackendOpt, json_out: bool = JsonOpt) -> None:
     """Which tasks cite a regulation?
 
     Example: policykg ask citing 财税〔2015〕119号
     """
-    answers = _on_graph(backend, lambda g: g.tasks_citing(regulation))
+    answers, note = _on_graph(backend, lambda g: _with_note(g, g.tasks_citing(regulation), "citation", regulation))
     if json_out:
         _print_json(answers)
         return
-    t = Table("task", "lead", "relation", "cited", "document", "source",
-              title=f"tasks citing “{regulation}” ({len(answers)})")
-    for a in answers:
-        t.add_row(a.task_title, "、".join(a.leads), a.relation, a.cited, a.evidence.doc_title or a.evidence.doc_id,
-                  f"{a.evidence.source}:{a.evidence.start}-{a.evidence.end}")
-    console.print(t)
+    from interface.question_types import CITING
+
+    console.print(f"tasks citing “{regulation}” ({len(answers)})")
+    print_cards(console, [CITING.row(a) for a in answers], [a.evidence for a in answers])
+    print_note(console, note)
 
 
 @app.command()
-def extract(paths: List[Path] = typer.Argument(..., help="text files or folders"),
-            json_path: Path = typer.Option(..., "--json", help="write the extraction JSON here ('-' for stdout)")) -> None:
+def extract(paths: List[Path] = typer.Argument(..., metavar="PATH", help="text files or folders"),
+            json_path: Optional[Path] = typer.Option(None, "--json", "--output", "-o", metavar="FILE",
+                                                     help="write the JSON to FILE (default: standard output)")) -> None:
     """Extract documents, tasks, roles, targets, deadlines and citations as JSON (the gold shape).
 
     Example: policykg extract data/mianyang-gazette-2016-06.txt --json out.json
     """
     from graph_api import extract_to_json
 
+    _inputs_exist(paths)
     try:
         data = extract_to_json(paths)
     except PolicyKGError as exc:
         _fail(exc)
     text = json.dumps(data, ensure_ascii=False, indent=1)
-    if str(json_path) == "-":
+    if json_path is None or str(json_path) == "-":
         sys.stdout.write(text + "\n")
     else:
         json_path.write_text(text, encoding="utf-8")
@@ -175,7 +195,7 @@ def extract(paths: List[Path] = typer.Argument(..., help="text files or folders"
 
 
 @app.command()
-def evaluate(paths: List[Path] = typer.Argument(..., help="the text file(s) the gold describes"),
+def evaluate(paths: List[Path] = typer.Argument(..., metavar="PATH", help="the text file(s) the gold describes"),
              gold: Path = typer.Option(..., "--gold", help="gold JSON (shared/gold shape)"),
              json_out: bool = JsonOpt) -> None:
     """Precision / recall / F1 per field of the extraction against a gold file.
@@ -185,6 +205,7 @@ def evaluate(paths: List[Path] = typer.Argument(..., help="the text file(s) the 
     from graph_api import extract_to_json
     from interface.evaluation import score
 
+    _inputs_exist([*paths, gold])
     try:
         pred = extract_to_json(paths)
         res = score(json.loads(gold.read_text(encoding="utf-8")), pred)
@@ -203,7 +224,7 @@ def evaluate(paths: List[Path] = typer.Argument(..., help="the text file(s) the 
 
 
 @ask_app.command("agencies")
-def ask_agencies(sector: str = typer.Argument(..., help="a generic role (财政部门), a sector label (财政) or code (finance)"),
+def ask_agencies(sector: str = typer.Argument(..., metavar="SECTOR", help="a generic role (财政部门), a sector label (财政) or code (finance)"),
                  within: Optional[str] = typer.Option(None, "--within", help="a jurisdiction, e.g. 四川省"),
                  backend: str = BackendOpt, json_out: bool = JsonOpt) -> None:
     """Which agencies belong to a sector or generic role, within a jurisdiction (by inference)?
@@ -224,7 +245,8 @@ def ask_agencies(sector: str = typer.Argument(..., help="a generic role (财政�
 
 @app.command()
 def export(fmt: str = typer.Option("turtle", "--format", "-f", help="turtle | jsonld | nquads (also trig)"),
-           output: Path = typer.Option(..., "--output", "-o", help="the file to write ('-' for stdout)")) -> None:
+           output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE",
+                                                 help="write to FILE (default: standard output)")) -> None:
     """Export the embedded store's RDF: Turtle (all graphs merged), JSON-LD (named graphs kept,
     Chinese written as is) or N-Quads (one named graph per document).
 
@@ -235,7 +257,7 @@ def export(fmt: str = typer.Option("turtle", "--format", "-f", help="turtle | js
     if fmt.lower() not in EXPORT_FORMATS:
         _fail(PolicyKGError(f"unknown format {fmt!r}; choose turtle, jsonld or nquads (or trig)"))
     data = _on_graph("embedded", lambda g: g.export_rdf(fmt))
-    if str(output) == "-":
+    if output is None or str(output) == "-":
         sys.stdout.buffer.write(data)
         return
     output.write_bytes(data)
@@ -252,8 +274,27 @@ def _service_action(mod, action) -> None:
 
 
 def _service_status(mod) -> None:
+    """A few readable lines: installed, running, where, logs, and who holds the ports."""
+    from interface.services.ports import port_holder
+
     st = mod.status()
-    console.print(st)
+    for line in st.lines():
+        console.print(line, markup=False)
+    if mod.__name__.endswith("oxigraph_server"):
+        ports = {"sparql": int(mod.bind().rpartition(":")[2])}
+    else:
+        ports = {"bolt": mod.BOLT_PORT, "http": mod.HTTP_PORT}
+    for name, port in ports.items():
+        console.print(f"  port {port} ({name}): {port_holder(port) or 'free'}", markup=False)
+    if mod.__name__.endswith("oxigraph_server"):
+        holder = port_holder(ports["sparql"]) or ""
+        served = re.search(r"--location (\S+)", holder)
+        if served and Path(served.group(1)).resolve() != mod.data_dir().resolve():
+            console.print(f"  note: the running server serves {served.group(1)}, not this home's store; "
+                          "stop it and start it again from this home to use its own", markup=False)
+    else:
+        console.print("  store: one database for every POLICYKG_HOME (Neo4j Community has one); builds replace "
+                      "their own documents in it", markup=False)
 
 
 @neo4j_app.command("start")
@@ -329,7 +370,7 @@ def sparql_status() -> None:
 
 
 @laws_app.command("load")
-def laws_load(path: Path = typer.Argument(..., help="the laws folder (<category>/<title>(<date>).md) or one .md file"),
+def laws_load(path: Path = typer.Argument(..., metavar="PATH", help="the laws folder (<category>/<title>(<date>).md) or one .md file"),
               neo4j: bool = typer.Option(False, "--neo4j", help="also load into Neo4j (default when NEO4J_URI is set)"),
               limit: Optional[int] = typer.Option(None, "--limit", help="only the first N files (sorted by path)"),
               json_out: bool = JsonOpt) -> None:
@@ -346,7 +387,7 @@ def laws_load(path: Path = typer.Argument(..., help="the laws folder (<category>
     also = ["neo4j"] if neo4j or os.environ.get("NEO4J_URI") else []
     try:
         with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                      TimeElapsedColumn(), console=err, transient=True) as bar:
+                      TimeElapsedColumn(), console=make_console(stderr=True), transient=True) as bar:
             task = bar.add_task("laws", total=1)
 
             def progress(desc: str, i: int, n: int) -> None:
@@ -449,34 +490,6 @@ def _flat(obj: Any) -> dict[str, Any]:
     return out
 
 
-def _answer_row(item: Any, mid) -> dict[str, Any]:
-    """One table row for an item of a free question's answer (by kind of answer)."""
-    ev = getattr(item, "evidence", None)
-    doc = mid(ev.doc_title or ev.doc_id, 13) if ev is not None else ""
-    where = f"{ev.start}-{ev.end}" if ev is not None else ""
-    kind = type(item).__name__
-    if kind == "DepartmentAnswer":
-        return {"agency": item.agency, "role": item.role, "task": item.task_title, "document": doc, "span": where}
-    if kind == "CitingTask":
-        return {"task": item.task_title, "lead": "、".join(item.leads), "relation": item.relation, "cited": item.cited,
-                "document": doc, "span": where}
-    if kind == "AgencyTask":
-        return {"role": item.role, "task": item.task_title, "document": doc, "span": where}
-    if kind == "TaskDeadline":
-        return {"date": item.deadline.date, "deadline": item.deadline.text, "task": item.task_title,
-                "lead": "、".join(x.name for x in item.agencies if x.role == "lead"), "document": doc}
-    if kind == "TargetAnswer":
-        return {"target": item.text, "year": item.year, "task": item.task_title or "", "document": doc, "span": where}
-    if kind == "DocumentInForce":
-        return {"document": item.doc_title or item.doc_id, "number": item.doc_number, "issued": item.issue_date,
-                "valid until": item.valid_until}
-    if kind == "ImpactItem":
-        return {"task": item.task_title, "how": item.how, "lead": "、".join(x.name for x in item.agencies
-                                                                          if x.role == "lead"),
-                "date": item.date, "document": doc}
-    return _flat(item)
-
-
 class _AskGroup(typer.core.TyperGroup):
     """``policykg ask QUESTION`` and ``policykg ask departments X`` / ``ask citing Y``: a first argument
     that is not a subcommand (nor an option) is a free question."""
@@ -494,7 +507,7 @@ ask_app.info.help = ('Ask the graph a question: a free question in Chinese or En
 
 
 @ask_app.command("question")
-def ask_question(question: List[str] = typer.Argument(..., help="a question in Chinese or English"),
+def ask_question(question: List[str] = typer.Argument(..., metavar="QUESTION", help="a question in Chinese or English"),
                  backend: str = BackendOpt, json_out: bool = JsonOpt, csv_out: bool = CsvOpt,
                  show_query: bool = typer.Option(True, "--query/--no-query", help="print the SPARQL/Cypher it ran"),
                  limit: int = typer.Option(20, "--limit", help="rows in the table")) -> None:
@@ -511,36 +524,16 @@ def ask_question(question: List[str] = typer.Argument(..., help="a question in C
     if csv_out:
         _print_csv([_flat(i) for i in a.items])
         return
-    console.print(f"[bold]{text}[/bold]")
-    console.print(a.answer)
-    if a.summary:
-        t = Table("", "tasks", title=None, show_header=False, box=None)
-        for k, v in a.summary[:limit]:
-            t.add_row(k, str(v))
-        console.print(t)
-    if a.items:
-        from interface.report import _mid
-
-        rows = [_answer_row(i, _mid) for i in a.items[:limit]]
-        cols = list(rows[0])
-        t = Table(title=f"{a.intent}: {len(a.items)} rows" + (f" (first {limit})" if len(a.items) > limit else ""))
-        from rich.cells import cell_len
-
-        for c in cols:  # short columns (dates, spans, roles) keep their width; long ones give way
-            longest = max(cell_len("" if r.get(c) is None else str(r.get(c))) for r in rows)
-            t.add_column(c, no_wrap=True, overflow="ellipsis", max_width=26,
-                         min_width=min(max(longest, cell_len(c)), 14) if longest <= 14 else None)
-        for r in rows:
-            t.add_row(*["" if r.get(c) is None else str(r.get(c)) for c in cols])
-        console.print(t)
-    console.print(f"[dim]query {a.query} on {a.backend} ({a.query_language}) with "
-                  f"{json.dumps(a.query_params, ensure_ascii=False)}[/dim]")
+    render_answer(console, a, limit=limit)
+    print_note(console, a.note)
+    console.print(f"query {a.query} on {a.backend} ({a.query_language}) with "
+                  f"{json.dumps(a.query_params, ensure_ascii=False)}", markup=False, style="dim")
     if show_query:
         console.print(a.query_text, markup=False, highlight=False, style="dim")
 
 
 @app.command()
-def impact(regulation: Optional[str] = typer.Argument(None, help="a document number or title (repeal / amend)"),
+def impact(regulation: Optional[str] = typer.Argument(None, metavar="REGULATION", help="a document number or title (repeal / amend)", show_default=False),
            change: str = typer.Option("repeal", "--change", help="repeal | amend"),
            reform: Optional[Path] = typer.Option(None, "--reform", help="an agency-change file (JSON, or YAML)"),
            unit: Optional[List[str]] = typer.Option(None, "--unit", help="with --reform: only the changes of this unit "
@@ -623,7 +616,7 @@ def deadlines(before: Optional[str] = typer.Option(None, "--before", help="due o
 
 
 @app.command()
-def agency(name: str = typer.Argument(..., help="a written or canonical name, or a fragment: 市财政局"),
+def agency(name: str = typer.Argument(..., metavar="AGENCY", help="a written or canonical name, or a fragment: 市财政局"),
            backend: str = BackendOpt, json_out: bool = JsonOpt, csv_out: bool = CsvOpt) -> None:
     """One agency: the tasks it leads or shares, their deadlines, and its successor after the 2018 reform.
 
@@ -718,6 +711,43 @@ def serve(host: str = typer.Option("127.0.0.1", "--host", help="loopback only: 1
 
 
 # ============================================================================ end of issue 6 section
+
+
+def _help_layout(typer_app: typer.Typer) -> None:
+    """Every command's help: its description, then ``Examples:`` with one example per line (click would
+    otherwise run them into the description); the command lists show the whole first sentence."""
+    for info in typer_app.registered_commands:
+        doc = inspect.getdoc(info.callback) or ""
+        examples = [ln.split("Example:", 1)[1].strip() for ln in doc.splitlines() if ln.strip().startswith("Example:")]
+        body = "\n".join(ln for ln in doc.splitlines() if not ln.strip().startswith("Example:")).rstrip()
+        if examples:
+            body += "\n\n\b\nExamples:\n" + "\n".join(f"  {e}" for e in examples)
+        info.help = body
+        info.short_help = _first_sentence(body)
+    for group in typer_app.registered_groups:
+        sub = group.typer_instance
+        text = group.help or sub.info.help or ""
+        if isinstance(text, str) and text:
+            sub.info.short_help = group.short_help = _first_sentence(text)
+        _help_layout(sub)
+
+
+def _first_sentence(text: str) -> str:
+    first = text.strip().split("\n\n")[0].replace("\n", " ")
+    m = re.match(r"^(.+?[.?!])(?:\s|$)", first)
+    return (m.group(1) if m else first).strip()
+
+
+def _usage_name(self) -> str:
+    """Usage lines as in man pages: REGULATION (required), [REGULATION] (optional), PATH... (several);
+    this Typer writes {REGULATION} for a required argument."""
+    name = self.display_name_raw if self.required else f"[{self.display_name_raw}]"
+    return name + ("..." if self.nargs != 1 else "")
+
+
+if hasattr(typer.core.TyperArgument, "_usage_display_name"):
+    typer.core.TyperArgument._usage_display_name = _usage_name
+_help_layout(app)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -63,6 +63,10 @@ def _fmt(ranked: list[tuple[str, int]], zh: bool, n: int = 8) -> str:
     return shown
 
 
+def _cut(s: str, n: int = 16) -> str:
+    return s if len(s) <= n else s[: n - 1] + "…"
+
+
 def _doc(ev: Any) -> str:
     return (ev.doc_title or ev.doc_id) if ev is not None else ""
 
@@ -412,9 +416,9 @@ def _h_reform_units(g: Any, p: dict[str, Any], zh: bool) -> Reply:
     succ = "、".join(dict.fromkeys(a.successor or "?" for a in r.agencies))
     dates = "、".join(dict.fromkeys(a.change_date or "?" for a in r.agencies))
     text = zh_en(zh, f"{'、'.join(units)}撤销（{dates}，由{succ}承继）后，{len(ceased)}项任务的牵头或责任单位需要改为{succ}：" +
-                 "、".join(i.task_title for i in ceased[:10]) + ("等。" if len(ceased) > 10 else "。"),
+                 "、".join(_cut(i.task_title) for i in ceased[:10]) + ("等。" if len(ceased) > 10 else "。"),
                  f"After {', '.join(units)} ceased ({dates}; successor {succ}), {len(ceased)} tasks name a unit that "
-                 f"no longer exists: " + "; ".join(i.task_title for i in ceased[:10])
+                 f"no longer exists: " + "; ".join(_cut(i.task_title) for i in ceased[:10])
                  + ("…" if len(ceased) > 10 else "."))
     return Reply(text, [(f"{a.name} → {a.successor}", a.lead + a.responsible) for a in r.agencies], list(r.items), r)
 
@@ -527,7 +531,7 @@ DEADLINES = QuestionType(
         Pattern("en", r"^(?:list |show )?(?:the )?deadlines (?:before|by|until|in) (?P<when>.+)$", "deadlines before 2017"),
     ),
     params=_p_before, handler=_h_deadlines,
-    row=lambda d: {"date": d.deadline.date, "deadline": d.deadline.text, "task": d.task_title,
+    row=lambda d: {"task": d.task_title, "date": d.deadline.date, "deadline": d.deadline.text,
                    "lead": _leads(d.agencies), "document": _doc(d.evidence), "span": _span(d.evidence)})
 
 
@@ -588,7 +592,7 @@ WHEN = QuestionType(
     params=_p_subject, handler=_h_when,
     row=lambda i: ({"document": i.doc_title or i.doc_id, "number": i.doc_number or "", "issued": i.issue_date or "",
                     "valid until": i.valid_until or "", "span": _span(i.evidence)} if hasattr(i, "valid_until") else
-                   {"date": i.deadline.date, "deadline": i.deadline.text, "task": i.task_title,
+                   {"task": i.task_title, "date": i.deadline.date, "deadline": i.deadline.text,
                     "lead": _leads(i.agencies), "document": _doc(i.evidence), "span": _span(i.evidence)}))
 
 

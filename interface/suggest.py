@@ -22,7 +22,7 @@ from policykg.errors import QueryError
 KIND_LABELS = {"agency": ("agency names (lead and responsible units as written)", "单位名称"),
                "citation": ("cited documents (numbers and titles)", "被引用的文件"),
                "document": ("document titles and numbers", "文件标题和文号"),
-               "task": ("task titles and texts", "任务标题和正文"),
+               "task": ("tasks (titles and texts)", "任务（标题和正文）"),
                "target": ("target metrics", "目标指标")}
 
 _CACHE: "weakref.WeakKeyDictionary[Any, dict[str, list[str]]]" = weakref.WeakKeyDictionary()
@@ -94,7 +94,8 @@ def nearest(g: Any, kinds: str | Iterable[str], asked: str, n: int = 3, cutoff: 
             if s >= cutoff and s > scored.get(name, 0.0):
                 scored[name] = s
     ranked = sorted(scored.items(), key=lambda kv: (-kv[1], len(kv[0]), kv[0]))
-    return [name for name, _ in ranked[:n]]
+    best = ranked[0][1] if ranked else 0.0
+    return [name for name, score in ranked[:n] if score >= best - 0.1]  # the close ones, not the whole field
 
 
 def explain_empty(g: Any, kinds: str | Iterable[str], asked: str, zh: bool = False) -> str:

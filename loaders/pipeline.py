@@ -235,3 +235,15 @@ def _jurisdiction_context(d: DocDraft, drafts: list[DocDraft]) -> Optional[str]:
     if issuer is None and d.parent is not None:
         issuer = drafts[d.parent].issuer
     return issuer
+
+
+def no_task_warnings(ex: Extraction) -> list[str]:
+    """A warning for a file that yields no task, naming its documents and what was looked for (issue 11:
+    "built 1 documents, 0 tasks" must not pass in silence). Documents without tasks of their own in a
+    file that has tasks (a notice whose annexed plans hold them) are normal and not reported."""
+    if ex.tasks:
+        return []
+    names = "、".join(f"“{d.title or d.doc_number or d.id}”" for d in ex.documents) or "no document header either"
+    return [f"{ex.source.id}: no tasks found ({len(ex.documents)} document(s): {names}) — looked for "
+            "responsibility markers (牵头单位 / 责任单位, (X牵头), 由X负责), numbered items (一、 （一） 1. （1）) "
+            "under a task heading, and duty-bearing articles (第X条 … 应 / 负责); is it a gazette or policy text?"]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -29,8 +30,24 @@ ALL = _commands(get_command(app))
 
 
 @pytest.mark.parametrize("name,cmd", ALL, ids=[n for n, _ in ALL])
-def test_every_command_has_an_example(name, cmd):
-    assert "Example:" in (cmd.help or ""), f"`policykg {name}` has no Example: in its help"
+def test_every_command_has_its_description_then_examples_on_their_own_lines(name, cmd):
+    assert "Examples:" in (cmd.help or ""), f"`policykg {name}` has no Examples: in its help"
+    res = runner.invoke(app, [*name.split(), "--help"], terminal_width=80)
+    assert res.exit_code == 0, res.output
+    text = res.output
+    description, _, examples = text.partition("Examples:")
+    assert description.strip() and examples.strip()
+    shown = [ln.strip() for ln in examples.split("\n\n")[0].splitlines() if ln.strip()]
+    assert shown and all(ln.startswith(("policykg ", "NEO4J_PASSWORD=")) for ln in shown), shown
+    usage = text.splitlines()[0]
+    assert "{" not in usage and not re.search(r"\[?[a-z_]+\]?\.\.\.", usage.split("[OPTIONS]")[-1]), usage
+
+
+def test_top_level_help_is_not_truncated():
+    res = runner.invoke(app, ["--help"], terminal_width=80)
+    assert res.exit_code == 0
+    assert "..." not in res.output.split("Commands:")[1]
+    assert "Neo4j / a SPARQL server)" in " ".join(res.output.split())  # build's whole first sentence
 
 
 @pytest.mark.parametrize("name", [n for n, _ in ALL])
@@ -76,3 +93,126 @@ def test_bad_input_is_a_clear_error_not_a_traceback(tmp_path):
     assert res.exit_code == 2
     assert "the file is empty" in res.output
     assert "Traceback" not in res.output
+
+
+# ----------------------------------------------------------------------------
+# issue 11: standard output by default, missing input first, evidence at any width, plain when piped
+
+
+@pytest.fixture(scope="module")
+def seeded_home(tmp_path_factory):
+    from graph_api import PolicyGraph
+
+    home = tmp_path_factory.mktemp("cli-home")
+    with PolicyGraph("embedded", home=home) as g:
+        g.build([SEED])
+    return home
+
+
+def test_extract_writes_to_standard_output_by_default():
+    res = runner.invoke(app, ["extract", str(SEED)])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert len(data["documents"]) == 10
+
+
+def test_a_missing_input_file_is_reported_first(tmp_path):
+    for argv in (["extract", str(tmp_path / "nope.txt")], ["build", str(tmp_path / "nope.txt")],
+                 ["evaluate", str(tmp_path / "nope.txt"), "--gold", str(tmp_path / "gold.json")]):
+        res = runner.invoke(app, argv)
+        assert res.exit_code == 2 and "no such file or directory" in res.output and "nope.txt" in res.output, argv
+
+
+def test_export_writes_to_standard_output_by_default(seeded_home, monkeypatch):
+    monkeypatch.setenv("POLICYKG_HOME", str(seeded_home))
+    res = runner.invoke(app, ["export", "--format", "nquads"])
+    assert res.exit_code == 0, res.output
+    assert res.stdout.count("\n") > 1000 and "落实税收优惠" in res.stdout
+
+
+def _answer_text(width: int, question: str, home) -> str:
+    import io
+
+    from rich.console import Console
+
+    from graph_api import PolicyGraph
+    from interface.render import render_answer
+
+    buf = io.StringIO()
+    with PolicyGraph("embedded", home=home) as g:
+        render_answer(Console(file=buf, width=width, highlight=False, no_color=True), g.ask(question))
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("width", [80, 120])
+def test_evidence_wraps_instead_of_vanishing(seeded_home, width):
+    text = _answer_text(width, "哪些任务引用了财税〔2015〕119号", seeded_home)
+    lines = text.splitlines()
+    assert all(len(ln.rstrip()) <= width for ln in lines)
+    joined = "".join(ln.strip() for ln in lines)
+    # title, lead, document, span and the quote are all there, whole
+    for part in ("落实税收优惠", "lead 市财政局", "绵阳市推进供给侧结构性改革降成本专项工作方案",
+                 "mianyang-gazette-2016-06:32573-32948", "“２４．落实税收优惠。切实执行财政部"):
+        assert part in joined, (part, text)
+
+
+def test_piped_output_is_plain_text_without_hard_wraps(seeded_home, monkeypatch):
+    monkeypatch.setenv("POLICYKG_HOME", str(seeded_home))
+    monkeypatch.delenv("COLUMNS", raising=False)
+    res = runner.invoke(app, ["ask", "citing", "财税〔2015〕119号"])
+    assert res.exit_code == 0, res.output
+    assert "\x1b[" not in res.output  # no colour, no highlighter
+    lines = res.stdout.splitlines()
+    assert "   绵阳市推进供给侧结构性改革降成本专项工作方案 · mianyang-gazette-2016-06:32573-32948" in lines
+    quote = next(ln for ln in lines if ln.lstrip().startswith("“"))
+    assert len(quote) > 120 and not quote.endswith(" ")  # one line, however long
+    res = runner.invoke(app, ["ask", "哪些部门负责去库存", "--no-query"])
+    assert res.exit_code == 0 and "\x1b[" not in res.output
+
+
+def test_an_empty_answer_says_what_was_searched_and_what_is_near(seeded_home, monkeypatch):
+    monkeypatch.setenv("POLICYKG_HOME", str(seeded_home))
+    res = runner.invoke(app, ["ask", "citing", "财税〔2015〕第119号"])
+    assert res.exit_code == 0
+    assert "Searched 21 cited documents" in res.output and "Did you mean 财税〔2015〕119号?" in res.output
+    res = runner.invoke(app, ["ask", "departments", "不存在局"])
+    assert "Searched 133 tasks" in res.output and "Nothing known is close" in res.output
+
+
+def test_an_empty_graph_names_the_command_that_fills_it(tmp_path, monkeypatch):
+    monkeypatch.setenv("POLICYKG_HOME", str(tmp_path / "fresh"))
+    for argv in (["ask", "哪些部门负责去库存"], ["ask", "departments", "去库存"], ["ask", "citing", "财税〔2015〕119号"]):
+        res = runner.invoke(app, argv)
+        assert res.exit_code == 2 and "the graph is empty" in res.output and "policykg build" in res.output, argv
+
+
+def test_a_file_without_tasks_builds_with_a_warning_naming_what_was_looked_for(tmp_path, monkeypatch):
+    monkeypatch.setenv("POLICYKG_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+    p = tmp_path / "weather.txt"
+    p.write_text("关于天气的说明\n\n今天天气很好，我们去公园散步。明天可能下雨。\n", encoding="utf-8")
+    res = runner.invoke(app, ["build", str(p)])
+    assert res.exit_code == 0, res.output
+    assert "warning: weather: no tasks found" in res.output and "牵头单位 / 责任单位" in res.output
+
+
+def test_service_status_is_a_few_readable_lines(monkeypatch, tmp_path):
+    monkeypatch.setenv("POLICYKG_SERVICES", str(tmp_path / "services"))  # nothing installed there
+    for cmd in (["sparql", "status"], ["neo4j", "status"]):
+        res = runner.invoke(app, cmd)
+        assert res.exit_code == 0, res.output
+        lines = res.output.splitlines()
+        assert 5 <= len(lines) <= 14 and "Status(" not in res.output and "PosixPath" not in res.output
+        assert lines[0].split(":")[0] in ("oxigraph", "neo4j") and ("installed" in lines[0])
+        assert any(ln.strip().startswith("log:") for ln in lines)
+        assert any(ln.strip().startswith("port ") for ln in lines)  # who holds the port (or free)
+
+
+def test_each_home_has_its_own_sparql_store(monkeypatch, tmp_path):
+    from interface.services import oxigraph_server
+
+    monkeypatch.setenv("POLICYKG_SERVICES", str(tmp_path / "services"))
+    monkeypatch.setenv("POLICYKG_HOME", str(tmp_path / "a"))
+    a = oxigraph_server.data_dir()
+    monkeypatch.setenv("POLICYKG_HOME", str(tmp_path / "b"))
+    assert oxigraph_server.data_dir() != a and a.parent == oxigraph_server.data_dir().parent

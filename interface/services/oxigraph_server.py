@@ -53,7 +53,12 @@ def base_dir() -> Path:
 
 
 def data_dir() -> Path:
-    return base_dir() / "data"
+    """This ``POLICYKG_HOME``'s store: each home has its own (beside the server, not inside the home,
+    so ``policykg build --fresh`` cannot delete a store a running server holds open)."""
+    import hashlib
+
+    home = config.home()
+    return base_dir() / "stores" / f"{home.name or 'home'}-{hashlib.sha1(str(home).encode()).hexdigest()[:10]}"
 
 
 def pid_file() -> Path:

@@ -328,4 +328,4 @@ def test_cli_laws_load(laws_root, tmp_path, monkeypatch):
     assert '"files": 3' in res.output
     res = CliRunner().invoke(app, ["laws", "load", str(tmp_path / "nope")])
     assert res.exit_code == 2 and "no such folder" in res.output
-    assert "Example: policykg laws load" in CliRunner().invoke(app, ["laws", "load", "--help"]).output
+    assert "Examples:\n    policykg laws load" in CliRunner().invoke(app, ["laws", "load", "--help"]).output
