@@ -135,11 +135,11 @@ def _answer_text(width: int, question: str, home) -> str:
 
     from rich.console import Console
 
-    from graph_api import PolicyGraph
+    from interface.analyst import Analyst
     from interface.render import render_answer
 
     buf = io.StringIO()
-    with PolicyGraph("embedded", home=home) as g:
+    with Analyst("embedded", home=home) as g:
         render_answer(Console(file=buf, width=width, highlight=False, no_color=True), g.ask(question))
     return buf.getvalue()
 
