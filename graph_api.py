@@ -97,7 +97,6 @@ class PolicyGraph:
                 progress(f"extract {f.name}", i, len(files))
             ex = extract_file(f, timer)
             extractions.append(ex)
-            self._keep_source(ex)
             report.warnings.extend(ex.warnings)
             report.warnings.extend(no_task_warnings(ex))
         # the agency authority file first (issue 4): its labels, levels and sectors win on shared agency nodes
@@ -116,6 +115,8 @@ class PolicyGraph:
             finally:
                 if backend is not self.backend:
                     backend.close()
+        for ex in extractions:  # only once loaded: a failed build leaves the quotes of the loaded graph
+            self._keep_source(ex)
         report.backends = names
         report.documents = sum(len(e.documents) for e in extractions)
         report.tasks = sum(len(e.tasks) for e in extractions)
@@ -131,7 +132,9 @@ class PolicyGraph:
         """Keep the decoded original text, so every answer can quote its sentence."""
         d = self.home / "sources"
         d.mkdir(parents=True, exist_ok=True)
-        (d / f"{ex.source.id}.txt").write_text(ex.source.text, encoding="utf-8")
+        tmp = d / f".{ex.source.id}.txt.tmp"
+        tmp.write_text(ex.source.text, encoding="utf-8")
+        tmp.replace(d / f"{ex.source.id}.txt")  # whole or not at all
         self._sources[ex.source.id] = ex.source.text
 
     def _quote(self, source: str, start: int, end: int) -> Optional[str]:

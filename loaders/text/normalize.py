@@ -178,6 +178,7 @@ def normalize(original: str, source_id: str = "text") -> NormText:
         offs.extend(range(starts[i], starts[i] + len(line)))
         prev_i = i
     raw = "".join(out)
+    raw, offs, hidden = _drop_invisible(raw, offs)
     text = unicodedata.normalize("NFKC", raw)
     if len(text) != len(raw):  # an expanding character (㈠, ﬁ …): map character by character
         text, offs = _nfkc_mapped(raw, offs)
@@ -187,6 +188,9 @@ def normalize(original: str, source_id: str = "text") -> NormText:
     text, uncertain = _restore_placeholders(text, offs, original, lex)
     norm = NormText(original=original, source_id=source_id, text=text, match=to_simplified(text),
                     offsets=offs, uncertain=uncertain)
+    if hidden:
+        norm.warnings.append(f"{source_id}: {hidden} invisible or control character(s) (zero-width, bidi, "
+                             "C0/C1 controls) ignored in names and titles")
     if uncertain:
         norm.warnings.append(f"{len(uncertain)} OCR placeholder(s) '{lex['placeholder']}' left unresolved")
     return norm
@@ -224,6 +228,29 @@ def _nfkc_mapped(raw: str, offs: list[int]) -> tuple[str, list[int]]:
         out.append(nc)
         new_offs.extend([o] * len(nc))
     return "".join(out), new_offs
+
+
+# zero-width characters, bidi controls, soft hyphens and C0/C1 controls (tabs and newlines excepted):
+# invisible in print, they would split or disguise a name (市财\u200b政局, a reversed title)
+_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e"
+                        "\u2060-\u2064\u2066-\u2069\ufeff]+")
+
+
+def _drop_invisible(text: str, offs: list[int]) -> tuple[str, list[int], int]:
+    """The text without invisible characters, its offsets, and how many were dropped."""
+    if not _INVISIBLE.search(text):
+        return text, offs, 0
+    chars: list[str] = []
+    new_offs: list[int] = []
+    pos = dropped = 0
+    for m in _INVISIBLE.finditer(text):
+        chars.append(text[pos:m.start()])
+        new_offs.extend(offs[pos:m.start()])
+        dropped += m.end() - m.start()
+        pos = m.end()
+    chars.append(text[pos:])
+    new_offs.extend(offs[pos:])
+    return "".join(chars), new_offs, dropped
 
 
 _SPACE = re.compile(r"[ \t\u3000\xa0]+")
