@@ -6,10 +6,12 @@
     g.departments_for("去库存")            # → [DepartmentAnswer(agency=…, role="lead", evidence=…)]
     g.tasks_citing("财税〔2015〕119号")     # → [CitingTask(task_title="落实税收优惠", leads=("市财政局",), …)]
 
-Backends, chosen by name: ``embedded`` (pyoxigraph on disk, no server), ``sparql``
-(a SPARQL 1.1 server such as ``oxigraph serve``, via SPARQLWrapper) and ``neo4j``.
-Every backend runs the same named queries (``queries/NAME.rq`` / ``NAME.cypher``)
-and answers come back as the same models, each with its evidence.
+Backends, chosen by name from :data:`backends.REGISTRY`: ``embedded`` (pyoxigraph on disk, no
+server), ``sparql`` (a SPARQL 1.1 server such as ``oxigraph serve``) and ``neo4j``; the facade
+talks to them only through the :class:`backends.Backend` protocol. Every backend runs the same
+named queries (``queries/NAME.rq`` / ``NAME.cypher``) and answers come back as the same models,
+each with its evidence. Questions in words and impact reports are the interface layer's
+(:class:`interface.analyst.Analyst` adds them to this class).
 """
 from __future__ import annotations
 
