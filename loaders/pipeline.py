@@ -131,7 +131,7 @@ def _facts(source: Source, norm: NormText, drafts: list[DocDraft]) -> Extraction
                 continue
             seen_keys.add(key)
             citations.append(c)
-        if not any(td.lead or td.responsible for td in task_drafts):
+        if not any((td.lead or td.responsible) and not _in_prose(td) for td in task_drafts):
             for m in mentions_in(norm, d.body_start, d.end, doc_id, context):
                 mentions.append(m)
         # 有效期5年 (本规定自印发之日起实施，有效期5年) → Document.valid_until (issue 4: in_force_on)
@@ -151,6 +151,11 @@ def _facts(source: Source, norm: NormText, drafts: list[DocDraft]) -> Extraction
     return Extraction(source=source, documents=tuple(documents), provisions=tuple(provisions), tasks=tuple(tasks),
                       targets=tuple(targets), citations=tuple(citations), mentions=tuple(mentions),
                       warnings=tuple(warnings))
+
+
+def _in_prose(td) -> bool:
+    """Roles read from the task's sentences (X等部门牵头…), not from a 牵头/责任 marker."""
+    return bool(td.markers) and all(g.sentence is not None for g in td.markers)
 
 
 def _assign_targets(found, task_ranges: list[tuple[int, int, str]], norm: NormText, doc_id: str) -> list:

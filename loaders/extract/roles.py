@@ -45,6 +45,7 @@ class MarkerGroup:
     declares_first_lead: bool = False
     carry: list[Unit] = field(default_factory=list)  # units the text adds to every later task ("以下…不再列出")
     cut: bool = False
+    sentence: tuple[int, int] | None = None  # responsibility in prose: the sentence that assigns it
 
 
 def _lex() -> dict:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from loaders.extract.lexicon import lexicon
+from loaders.extract.prose_roles import prose_markers
 from loaders.extract.provisions import Node, build_tree
 from loaders.extract.roles import (MarkerGroup, Unit, declares_first_lead, find_markers, resolve_roles,
                                    split_units)
@@ -136,16 +137,20 @@ def _tree_tasks(text: str, match: str, body_start: int, end: int, declared: bool
     marked: dict[int, list[MarkerGroup]] = {}
     for i, n in enumerate(nodes):
         gs = find_markers(text, match, n.body_start, own_end(n))
+        if not gs and n.level not in ("chapter", "article"):  # a regulation's articles are read as provisions
+            gs = prose_markers(text, match, n.body_start, own_end(n))
         if gs:
             marked[i] = gs
     drafts: list[TaskDraft] = []
-    complete = [g for gs in marked.values() for g in gs if not g.cut and not g.bare]
+    complete = [g for gs in marked.values() for g in gs if not g.cut and not g.bare and g.sentence is None]
     bare_is_lead = bool(complete) and all(g.lead and not g.responsible and not g.alone for g in complete)
     if marked:
         levels = {nodes[i].level for i in marked}
         parts = {_top(nodes[i]) for i in marked}
         for i, n in enumerate(nodes):
-            if i in marked:
+            if i in marked and marked[i][0].sentence is not None:
+                drafts.extend(_prose_tasks(match, n, marked[i], first_is_lead))
+            elif i in marked:
                 drafts.extend(_split_marked(text, match, n, marked[i], first_is_lead, bare_is_lead=bare_is_lead))
             elif n.level in levels and n.is_leaf and _top(n) in parts:
                 drafts.append(_task(match, n, n.body_start, own_end(n), "work_item"))
@@ -174,6 +179,30 @@ def _tree_tasks(text: str, match: str, body_start: int, end: int, declared: bool
             continue
         drafts.append(_task(match, n, n.body_start, own_end(n), "work_item"))
     return drafts
+
+
+def _prose_tasks(match: str, n: Node, groups: list[MarkerGroup], first_is_lead: bool) -> list[TaskDraft]:
+    """A provision whose duties are written in its sentences: one sentence → the provision is the task;
+    several sentences giving duties to different units → one task per sentence, and the provision's
+    heading stays a task of its own when it is not one of them."""
+    a, b = n.body_start, own_end(n)
+    if len(groups) == 1:
+        d = _task(match, n, a, b, "work_item")
+        d.lead, d.responsible = resolve_roles(groups, first_is_lead)
+        d.markers = groups
+        return [d]
+    out: list[TaskDraft] = []
+    first = a + len(match[a:b]) - len(match[a:b].lstrip())
+    if groups[0].sentence[0] > first:
+        out.append(_task(match, n, a, groups[0].sentence[0], "work_item"))
+    for g in groups:
+        ga, gb = g.sentence
+        ts, te = _title_range(match, ga, gb)
+        lead, resp = resolve_roles([g], first_is_lead)
+        out.append(TaskDraft(node=n, path=n.path, kind="work_item", start=n.start if not out else ga,
+                             end=_trim_end(match, ga, gb), title_start=ts, title_end=te, lead=lead,
+                             responsible=resp, markers=[g]))
+    return out
 
 
 def _carry_forward(drafts: list[TaskDraft]) -> None:
