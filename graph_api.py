@@ -16,13 +16,14 @@ each with its evidence. Questions in words and impact reports are the interface 
 from __future__ import annotations
 
 import shutil
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Optional
 
 from loaders.export_json import to_gold_shape
-from loaders.graph_rows import match_key, merge_rows, rows_for
-from loaders.pipeline import StageTimer, extract_file, no_task_warnings
+from loaders.graph_rows import GraphRows, match_key, merge_rows
+from loaders.pipeline import StageTimer, extract_file
 from policykg import config
 from policykg.answers import (AgencyTask, CitingDocument, CitingTask, DeadlineInfo, DepartmentAnswer,
                               DocumentInForce, Evidence, Impact, ImpactedDocument, ImpactedTask, ImpactLink,
@@ -85,59 +86,72 @@ class PolicyGraph:
 
     # -- building -------------------------------------------------------
     def build(self, paths: Iterable[str | Path] = (), *, also: Iterable[str] = (),
-              progress: Optional[Callable[[str, int, int], None]] = None) -> BuildReport:
+              progress: Optional[Callable[[str, int, int], None]] = None,
+              workers: Optional[int] = None) -> BuildReport:
         """Extract ``paths`` (default: the bundled gazette) and load them into this backend and ``also``.
 
-        Re-loading a file replaces only that file's subgraph (incremental)."""
+        Re-loading a file replaces only that file's subgraph (incremental). Files are extracted by
+        ``workers`` processes (default: one per core; results in file order) and loaded in bounded
+        batches, so memory does not grow with the corpus."""
+        from loaders.authority import authority_rows, load_authority
+        from loaders.pipeline import extract_batches
+
         paths = [Path(p) for p in paths] or [config.BUNDLED_GAZETTE]
         files = _expand(paths)
         report = BuildReport(files=[str(f) for f in files])
         timer = StageTimer()
-        extractions: list[Extraction] = []
-        for i, f in enumerate(files):
-            if progress:
-                progress(f"extract {f.name}", i, len(files))
-            ex = extract_file(f, timer)
-            extractions.append(ex)
-            report.warnings.extend(ex.warnings)
-            report.warnings.extend(no_task_warnings(ex))
         # the agency authority file first (issue 4): its labels, levels and sectors win on shared agency nodes
-        from loaders.authority import authority_rows, load_authority
-
         report.warnings.extend(f"agency authority file: {p}" for p in load_authority().problems)
-        rows = timer.run("rows", lambda: merge_rows([authority_rows(), *(rows_for(ex) for ex in extractions)]))
-        sources = {ex.source.id for ex in extractions}
+        written: dict = {}  # shared nodes written by an earlier batch (id → node)
+        first: list[GraphRows] = [authority_rows()]
         names = [self.backend_name] + [b for b in also if b != self.backend_name]
-        for i, name in enumerate(names):
-            if progress:
-                progress(f"load {name}", len(files) + i, len(files) + len(names))
-            backend = self.backend if name == self.backend_name else self._open(name)
-            try:
-                timer.run(f"load:{name}", backend.load, rows, sources)
-            finally:
+        opened = {name: (self.backend if name == self.backend_name else self._open(name)) for name in names}
+        done = 0
+        t0 = time.perf_counter()
+        try:
+            for batch in extract_batches(files, workers):
+                timer.seconds["extract (wall)"] += time.perf_counter() - t0
+                for r in batch:
+                    report.warnings.extend(r.warnings)
+                    report.documents += r.documents
+                    report.tasks += r.tasks
+                    report.targets += r.targets
+                    report.citations += r.citations
+                    for stage, sec in r.seconds.items():
+                        timer.seconds[stage] += sec
+                rows = timer.run("merge", lambda: merge_rows(first + [r.rows for r in batch], written))
+                first = []
+                sources = {r.source_id for r in batch}
+                report.nodes += len(rows.nodes)
+                report.edges += len(rows.edges)
+                done += len(batch)
+                for name, backend in opened.items():
+                    if progress:
+                        progress(f"load {name}", done, len(files))
+                    timer.run(f"load:{name}", backend.load, rows, sources)
+                for r in batch:  # only once loaded: a failed build leaves the quotes of the loaded graph
+                    self._keep_text(r.source_id, r.text)
+                t0 = time.perf_counter()
+        finally:
+            for backend in opened.values():
                 if backend is not self.backend:
                     backend.close()
         for ex in extractions:  # only once loaded: a failed build leaves the quotes of the loaded graph
             self._keep_source(ex)
         report.backends = names
-        report.documents = sum(len(e.documents) for e in extractions)
-        report.tasks = sum(len(e.tasks) for e in extractions)
-        report.targets = sum(len(e.targets) for e in extractions)
-        report.citations = sum(len(e.citations) for e in extractions)
-        report.nodes, report.edges = len(rows.nodes), len(rows.edges)
         report.seconds = dict(timer.seconds)
         return report
 
     load = build
 
-    def _keep_source(self, ex: Extraction) -> None:
+    def _keep_text(self, source_id: str, text: str) -> None:
         """Keep the decoded original text, so every answer can quote its sentence."""
         d = self.home / "sources"
         d.mkdir(parents=True, exist_ok=True)
-        tmp = d / f".{ex.source.id}.txt.tmp"
-        tmp.write_text(ex.source.text, encoding="utf-8")
-        tmp.replace(d / f"{ex.source.id}.txt")  # whole or not at all
-        self._sources[ex.source.id] = ex.source.text
+        tmp = d / f".{source_id}.txt.tmp"
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(d / f"{source_id}.txt")  # whole or not at all
+        self._sources.pop(source_id, None)  # read back on demand (not every text of a large build in memory)
 
     def _quote(self, source: str, start: int, end: int) -> Optional[str]:
         if source not in self._sources:  # one read per source, not one per answer

@@ -43,10 +43,17 @@ class Edge:
 class GraphRows:
     nodes: list[Node] = field(default_factory=list)
     edges: list[Edge] = field(default_factory=list)
+    #: shared nodes an earlier batch of the same build wrote (id → label): edges may point at them,
+    #: writers do not write them again (the first writing, e.g. the authority's, wins)
+    known: dict[str, str] = field(default_factory=dict)
+    #: the ids in ``known`` that are generic roles (财政部门: mentioned, never leading)
+    known_generic: set[str] = field(default_factory=set)
 
     def extend(self, other: "GraphRows") -> None:
         self.nodes.extend(other.nodes)
         self.edges.extend(other.edges)
+        self.known.update(other.known)
+        self.known_generic |= other.known_generic
 
 
 @dataclass(frozen=True)
@@ -182,15 +189,27 @@ def _cited_props(key: str, ex: Extraction) -> dict[str, Any]:
             "matchTitle": match_key(title) if title else None}
 
 
-def merge_rows(parts: Iterable[GraphRows]) -> GraphRows:
+def merge_rows(parts: Iterable[GraphRows], written: Optional[dict[str, Node]] = None) -> GraphRows:
+    """One GraphRows of ``parts``; a shared node appears once (the first one wins).
+
+    ``written`` (id → node) carries the shared nodes of earlier batches of one build across
+    calls: they go into ``known`` instead of being written again; the new ones are added to it."""
     out = GraphRows()
-    seen: set[str] = set()
+    seen: dict[str, Node] = written if written is not None else {}
+    before = set(seen) if written is not None else set()
     for p in parts:
         for n in p.nodes:
             if n.source_id is None:
                 if n.id in seen:
+                    if n.id in before and n.id not in out.known:
+                        first = seen[n.id]
+                        out.known[n.id] = first.label
+                        if first.label == "Agency" and first.props.get("generic"):
+                            out.known_generic.add(n.id)
                     continue
-                seen.add(n.id)
+                seen[n.id] = n
             out.nodes.append(n)
         out.edges.extend(p.edges)
+        out.known.update(p.known)
+        out.known_generic |= p.known_generic
     return out

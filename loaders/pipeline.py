@@ -256,3 +256,80 @@ def no_task_warnings(ex: Extraction) -> list[str]:
     return [f"{ex.source.id}: no tasks found ({len(ex.documents)} document(s): {names}) — looked for "
             "responsibility markers (牵头单位 / 责任单位, (X牵头), 由X负责), numbered items (一、 （一） 1. （1）) "
             "under a task heading, and duty-bearing articles (第X条 … 应 / 负责); is it a gazette or policy text?"]
+
+
+# ----------------------------------------------------------------------------
+# many files: parallel worker processes, results in file order, bounded batches
+
+@dataclass
+class FileResult:
+    """What a build keeps of one extracted file (the rows, not the Extraction: smaller to ship back)."""
+
+    source_id: str
+    text: str
+    rows: "object"  # loaders.graph_rows.GraphRows
+    documents: int
+    tasks: int
+    targets: int
+    citations: int
+    warnings: tuple[str, ...]
+    seconds: dict[str, float]
+
+
+def extract_rows(path: str | Path) -> FileResult:
+    """Extract one file and turn it into graph rows (what a worker process runs)."""
+    from loaders.graph_rows import rows_for
+
+    timer = StageTimer()
+    ex = extract_file(path, timer)
+    rows = timer.run("rows", rows_for, ex)
+    return FileResult(ex.source.id, ex.source.text, rows, len(ex.documents), len(ex.tasks), len(ex.targets),
+                      len(ex.citations), tuple(ex.warnings) + tuple(no_task_warnings(ex)), dict(timer.seconds))
+
+
+def default_workers() -> int:
+    import os
+
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def file_batches(paths: list[Path], max_files: int = 200, max_bytes: int = 4_000_000) -> list[list[Path]]:
+    """``paths`` cut into consecutive batches of at most ``max_files`` files and about ``max_bytes``."""
+    out: list[list[Path]] = []
+    cur: list[Path] = []
+    size = 0
+    for p in paths:
+        b = p.stat().st_size if p.exists() else 0
+        if cur and (len(cur) >= max_files or size + b > max_bytes):
+            out.append(cur)
+            cur, size = [], 0
+        cur.append(p)
+        size += b
+    if cur:
+        out.append(cur)
+    return out
+
+
+def extract_batches(paths: list[Path], workers: Optional[int] = None, **batching):
+    """Yield ``list[FileResult]`` per batch of ``paths``, in file order.
+
+    One file, or ``workers=1``: in this process. Otherwise a pool of worker processes; the next
+    batch is extracted while the caller loads the current one, so at most two batches are in
+    memory (memory stays flat in the corpus size)."""
+    batches = file_batches(paths, **batching)
+    workers = default_workers() if workers is None else max(1, workers)
+    if workers == 1 or len(paths) <= 1:
+        for b in batches:
+            yield [extract_rows(p) for p in b]
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=min(workers, len(paths))) as pool:
+        pending = [pool.submit(extract_rows, p) for p in batches[0]]
+        for k in range(len(batches)):
+            nxt = [pool.submit(extract_rows, p) for p in batches[k + 1]] if k + 1 < len(batches) else []
+            yield [f.result() for f in pending]
+            pending = nxt

@@ -1,4 +1,4 @@
-"""Graph rows → RDF (rdflib Dataset), one named graph per document.
+"""Graph rows → RDF quads, one named graph per document, written straight into pyoxigraph.
 
 IRIs are readable and ASCII: ``id:task/<source>-d7-t3``; Chinese stays in
 labels. Every owned resource carries its provenance: ``prov:wasDerivedFrom`` the
@@ -7,11 +7,23 @@ original text) and an ``oa:TextPositionSelector``. Role assignments and
 citations are reified (``pkg:AgencyMention``, ``pkg:Citation``) so the written
 name and the sentence of each one stay answerable, beside the direct
 ``pkg:leads`` / ``pkg:implements`` triples that inference and queries use.
+
+Each fact is in ONE named graph: a document's nodes and the edges they own in
+``id:graph/<doc id>``; shared nodes (agencies, cited documents, sectors,
+jurisdictions) in ``id:graph/shared``; a source file's own description
+(``prov:Entity``, its identifier) in the graph of its first document
+``id:graph/<source>-d1`` (a reload of the source drops all its ``<source>-d*`` graphs).
+
+:func:`quads` yields pyoxigraph quads (the load path: no rdflib, no N-Quads text);
+:func:`to_dataset` gives the same quads as an rdflib Dataset (tests, export, SHACL).
 """
 from __future__ import annotations
 
-from typing import Optional
+import re
+from functools import lru_cache
+from typing import Iterator, Optional
 
+import pyoxigraph as ox
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
@@ -70,80 +82,173 @@ def graph_iri(doc_id: Optional[str]) -> URIRef:
     return DATA[f"graph/{doc_id}"] if doc_id else DATA["graph/shared"]
 
 
-def _literal(value, kind) -> Literal:
+_DATA = str(DATA)
+_XSD_STRING = str(XSD.string)
+_XSD_INTEGER = ox.NamedNode(str(XSD.integer))
+_XSD_DOUBLE = ox.NamedNode(str(XSD.double))
+_XSD_BOOLEAN = ox.NamedNode(str(XSD.boolean))
+_DOC_IN_ID = re.compile(r"\d+")
+
+
+@lru_cache(maxsize=4096)
+def _n(term: str) -> ox.NamedNode:
+    return ox.NamedNode(str(term))
+
+
+class _Terms:
+    """``T.startOffset`` → the pyoxigraph NamedNode of pkg:startOffset, made once (rdflib's
+    Namespace makes a new URIRef at every attribute access: too slow for millions of quads)."""
+
+    def __init__(self, ns) -> None:
+        self._ns = ns
+
+    def __getattr__(self, name: str) -> ox.NamedNode:
+        node = ox.NamedNode(str(self._ns[name]))
+        setattr(self, name, node)
+        return node
+
+
+P, O_A, PV, DCT, R, RS, SK, OW = (_Terms(PKG), _Terms(OA), _Terms(PROV), _Terms(DCTERMS), _Terms(RDF), _Terms(RDFS),
+                                  _Terms(SKOS), _Terms(OWL))
+
+
+def _iri_n(node_id: str, label: str) -> ox.NamedNode:
+    return ox.NamedNode(f"{_DATA}{label.lower()}/{node_id}")
+
+
+def _literal(value, kind) -> ox.Literal:
     if kind in ("zh", "en"):
-        return Literal(str(value), lang=kind)
+        return ox.Literal(str(value), language=kind)
     if kind is None:
-        return Literal(value) if isinstance(value, (int, float, bool)) else Literal(str(value))
+        if isinstance(value, bool):
+            return ox.Literal("true" if value else "false", datatype=_XSD_BOOLEAN)
+        if isinstance(value, int):
+            return ox.Literal(str(value), datatype=_XSD_INTEGER)
+        if isinstance(value, float):
+            return ox.Literal(str(Literal(value)), datatype=_XSD_DOUBLE)  # rdflib's lexical form of a double
+        return ox.Literal(str(value))
     if kind == XSD.decimal:
-        return Literal(repr(float(value)) if not float(value).is_integer() else f"{float(value):.1f}", datatype=XSD.decimal)
-    return Literal(str(value), datatype=kind)
+        v = float(value)
+        return ox.Literal(repr(v) if not v.is_integer() else f"{v:.1f}", datatype=_n(XSD.decimal))
+    return ox.Literal(str(value), datatype=_n(kind))
 
 
-def _doc_of(node_id: str, doc_ids: list[str]) -> Optional[str]:
-    """The document an owned node belongs to: the longest document id that prefixes its id."""
-    best = None
-    for d in doc_ids:
-        if (node_id == d or node_id.startswith(d + "-")) and (best is None or len(d) > len(best)):
-            best = d
-    return best
+def _int(value) -> ox.Literal:
+    return ox.Literal(str(int(value)), datatype=_XSD_INTEGER)
+
+
+def doc_of(node_id: str, source_id: Optional[str]) -> Optional[str]:
+    """The document an owned node belongs to: ids are ``<source>-d<n>…`` (O(1), no scan of the documents)."""
+    if not source_id or not node_id.startswith(source_id + "-d"):
+        return None
+    m = _DOC_IN_ID.match(node_id, len(source_id) + 2)
+    return f"{source_id}-d{m.group(0)}" if m else None
+
+
+class _Quads:
+    """Collects the quads of one batch of rows (pyoxigraph terms)."""
+
+    def __init__(self) -> None:
+        self.out: list[ox.Quad] = []
+        self._graphs: dict[Optional[str], ox.NamedNode] = {}
+        self._sources: dict[str, ox.NamedNode] = {}
+
+    def graph(self, doc: Optional[str]) -> ox.NamedNode:
+        g = self._graphs.get(doc)
+        if g is None:
+            g = self._graphs[doc] = ox.NamedNode(str(graph_iri(doc)))
+        return g
+
+    def source(self, source_id: str) -> ox.NamedNode:
+        """The source file's IRI; its description goes once into the graph of its first document."""
+        src = self._sources.get(source_id)
+        if src is None:
+            src = self._sources[source_id] = ox.NamedNode(f"{_DATA}source/{source_id}")
+            g = self.graph(f"{source_id}-d1")
+            self.out.append(ox.Quad(src, DCT.identifier, ox.Literal(source_id), g))
+            self.out.append(ox.Quad(src, R.type, PV.Entity, g))
+        return src
+
+
+def quads(rows: GraphRows) -> list[ox.Quad]:
+    """The quads of ``rows`` (no inference: the stores run :func:`loaders.authority.materialize_store`).
+
+    An edge needs both ends in ``rows.nodes`` or in ``rows.known`` (id → label of nodes written
+    by an earlier batch)."""
+    w = _Quads()
+    labels = dict(rows.known)
+    owner_source: dict[str, Optional[str]] = {}
+    generic = set()
+    for n in rows.nodes:
+        labels[n.id] = n.label
+        owner_source[n.id] = n.source_id
+        if n.label == "Agency" and n.props.get("generic"):
+            generic.add(n.id)
+    generic |= rows.known_generic
+    for n in rows.nodes:
+        doc = doc_of(n.id, n.source_id) if n.source_id else None
+        _write_node(w, w.graph(doc), n)
+    for e in rows.edges:
+        if e.src not in labels or e.dst not in labels:
+            raise BackendError(f"edge {e.type} refers to a node not in the rows: {e.src} → {e.dst}")
+        doc = doc_of(e.src, owner_source.get(e.src)) or doc_of(e.dst, owner_source.get(e.dst))
+        _write_edge(w, w.graph(doc), e, _iri_n(e.src, labels[e.src]), _iri_n(e.dst, labels[e.dst]),
+                    e.src in generic)
+    return w.out
+
+
+def _to_rdflib(t):
+    if isinstance(t, ox.NamedNode):
+        return URIRef(t.value)
+    if t.language:
+        return Literal(t.value, lang=t.language)
+    dt = t.datatype.value
+    return Literal(t.value) if dt == _XSD_STRING else Literal(t.value, datatype=URIRef(dt))
 
 
 def to_dataset(rows: GraphRows, ds: Optional[Dataset] = None) -> Dataset:
-    """The RDF of ``rows`` (no inference: :func:`loaders.authority.inferred_dataset` adds it)."""
+    """The quads of ``rows`` as an rdflib Dataset (tests, export, SHACL; not the load path). No inference:
+    :func:`loaders.authority.inferred_dataset` adds it."""
     ds = ds if ds is not None else Dataset()
     ds.bind("pkg", PKG._NS)
     ds.bind("id", DATA)
     ds.bind("oa", OA)
-    labels = {n.id: n.label for n in rows.nodes}
-    generic = {n.id for n in rows.nodes if n.label == "Agency" and n.props.get("generic")}
-    doc_ids = sorted((n.id for n in rows.nodes if n.label in ("Document", "Law")), key=len, reverse=True)
-    graphs: dict[Optional[str], Graph] = {}
-
-    def g_for(node_id: Optional[str]) -> Graph:
-        doc = _doc_of(node_id, doc_ids) if node_id else None
-        if doc not in graphs:
-            graphs[doc] = ds.graph(graph_iri(doc))
-        return graphs[doc]
-
-    for n in rows.nodes:
-        _write_node(g_for(n.id if n.source_id else None), n)
-    for e in rows.edges:
-        if e.src not in labels or e.dst not in labels:
-            raise BackendError(f"edge {e.type} refers to a node not in the rows: {e.src} → {e.dst}")
-        src_label, dst_label = labels[e.src], labels[e.dst]
-        owner = e.src if _doc_of(e.src, doc_ids) else (e.dst if _doc_of(e.dst, doc_ids) else None)
-        _write_edge(g_for(owner), e, iri(e.src, src_label), iri(e.dst, dst_label), e.src in generic)
+    graphs: dict[str, Graph] = {}
+    for q in quads(rows):
+        g = graphs.get(q.graph_name.value)
+        if g is None:
+            g = graphs[q.graph_name.value] = ds.graph(URIRef(q.graph_name.value))
+        g.add((_to_rdflib(q.subject), _to_rdflib(q.predicate), _to_rdflib(q.object)))
     return ds
 
 
-def _write_node(g: Graph, n: Node) -> None:
-    s = iri(n.id, n.label)
+def _write_node(w: _Quads, g: ox.NamedNode, n: Node) -> None:
+    out = w.out
+    s = _iri_n(n.id, n.label)
     if n.label == "Deadline":
-        g.add((s, RDF.type, _DEADLINE_CLASS.get(n.props.get("kind") or "due", PKG.Deadline)))
+        out.append(ox.Quad(s, R.type, _n(_DEADLINE_CLASS.get(n.props.get("kind") or "due", PKG.Deadline)), g))
         if n.props.get("relativeValue") is not None:
-            g.add((s, RDF.type, PKG.RelativeDeadline))
+            out.append(ox.Quad(s, R.type, P.RelativeDeadline, g))
     elif n.label == "Agency" and n.props.get("generic"):
-        g.add((s, RDF.type, PKG.GenericRole))
+        out.append(ox.Quad(s, R.type, P.GenericRole, g))
     else:
-        g.add((s, RDF.type, _CLASS[n.label]))
-    g.add((s, DCTERMS.identifier, Literal(n.id)))
+        out.append(ox.Quad(s, R.type, _n(_CLASS[n.label]), g))
+    out.append(ox.Quad(s, DCT.identifier, ox.Literal(n.id), g))
     for key, value in n.props.items():
-        if value is None or key in _SPAN_KEYS or key in ("addressees", "generic", "order", "jurisdiction", "sector",
-                                                         "label") or key in _LABEL_LISTS:
+        if value is None or key in _SPAN_KEYS or key in _SKIPPED_KEYS or key in _LABEL_LISTS:
             continue
         if n.label == "Deadline" and key == "text":
-            g.add((s, RDFS.label, Literal(value, lang="zh")))
+            out.append(ox.Quad(s, RS.label, ox.Literal(value, language="zh"), g))
             continue
         term, kind = _LABEL_PROPS.get((n.label, key)) or _PROPS.get(key) or _unknown_property(n, key)
-        g.add((s, term, _literal(value, kind)))
+        out.append(ox.Quad(s, _n(term), _literal(value, kind), g))
     for a in n.props.get("addressees") or ():
-        g.add((s, PKG.addressee, Literal(a, lang="zh")))
+        out.append(ox.Quad(s, P.addressee, ox.Literal(a, language="zh"), g))
     for key, term in _LABEL_LISTS.items():
         for a in n.props.get(key) or ():
-            g.add((s, term, Literal(a, lang="zh")))
+            out.append(ox.Quad(s, _n(term), ox.Literal(a, language="zh"), g))
     if n.props.get("source") is not None:
-        _provenance(g, s, n.props)
+        _provenance(w, g, s, n.props)
 
 
 def _unknown_property(n: Node, key: str):
@@ -151,76 +256,87 @@ def _unknown_property(n: Node, key: str):
                        "(add it to _PROPS or _LABEL_PROPS in loaders/rdf_writer.py)")
 
 
-def _provenance(g: Graph, s: URIRef, props: dict) -> None:
-    src = source_iri(props["source"])
-    g.add((s, PROV.wasDerivedFrom, src))
-    g.add((src, DCTERMS.identifier, Literal(props["source"])))
-    g.add((src, RDF.type, PROV.Entity))
-    g.add((s, PKG.startOffset, Literal(int(props["start"]))))
-    g.add((s, PKG.endOffset, Literal(int(props["end"]))))
-    g.add((s, PKG.quote, Literal(props["quote"])))
-    sel = URIRef(str(s) + "#selector")
-    g.add((s, OA.hasSelector, sel))
-    g.add((sel, RDF.type, OA.TextPositionSelector))
-    g.add((sel, OA.start, Literal(int(props["start"]))))
-    g.add((sel, OA.end, Literal(int(props["end"]))))
+_SKIPPED_KEYS = frozenset({"addressees", "generic", "order", "jurisdiction", "sector", "label"})
 
 
-def _write_edge(g: Graph, e: Edge, s: URIRef, o: URIRef, generic: bool = False) -> None:
+def _provenance(w: _Quads, g: ox.NamedNode, s: ox.NamedNode, props: dict) -> None:
+    out = w.out
+    out.append(ox.Quad(s, PV.wasDerivedFrom, w.source(props["source"]), g))
+    out.append(ox.Quad(s, P.startOffset, _int(props["start"]), g))
+    out.append(ox.Quad(s, P.endOffset, _int(props["end"]), g))
+    out.append(ox.Quad(s, P.quote, ox.Literal(props["quote"]), g))
+    sel = ox.NamedNode(s.value + "#selector")
+    out.append(ox.Quad(s, O_A.hasSelector, sel, g))
+    out.append(ox.Quad(sel, R.type, O_A.TextPositionSelector, g))
+    out.append(ox.Quad(sel, O_A.start, _int(props["start"]), g))
+    out.append(ox.Quad(sel, O_A.end, _int(props["end"]), g))
+
+
+def _write_edge(w: _Quads, g: ox.NamedNode, e: Edge, s: ox.NamedNode, o: ox.NamedNode, generic: bool = False) -> None:
+    out = w.out
+
+    def add(a, p, b) -> None:
+        out.append(ox.Quad(a, p, b, g))
+
     t = e.type
     if t == "PART_OF":
-        g.add((s, PKG.partOf, o))
+        add(s, P.partOf, o)
     elif t == "IN_DOCUMENT":
-        g.add((s, PKG.taskOf, o))
-        g.add((o, PKG.hasTask, s))
+        add(s, P.taskOf, o)
+        add(o, P.hasTask, s)
     elif t in ("LEADS", "SHARES"):
         if not generic:  # a generic role (财政部门) is only mentioned; it is no agency that can lead
-            g.add((s, PKG.leads if t == "LEADS" else PKG.sharesResponsibilityFor, o))
-            g.add((s, PKG.responsibleFor, o))
-        m = URIRef(f"{o}/role/{'lead' if t == 'LEADS' else 'responsible'}/{e.props.get('order', 0)}")
-        g.add((o, PKG.mentions, m))
-        g.add((m, RDF.type, PKG.AgencyMention))
-        g.add((m, PKG.mentionOf, s))
-        g.add((m, PKG.role, Literal("lead" if t == "LEADS" else "responsible")))
-        g.add((m, PKG.writtenName, Literal(e.props["name"], lang="zh")))
-        _provenance(g, m, e.props)
+            add(s, P.leads if t == "LEADS" else P.sharesResponsibilityFor, o)
+            add(s, P.responsibleFor, o)
+        m = ox.NamedNode(f"{o.value}/role/{'lead' if t == 'LEADS' else 'responsible'}/{e.props.get('order', 0)}")
+        add(o, P.mentions, m)
+        add(m, R.type, P.AgencyMention)
+        add(m, P.mentionOf, s)
+        add(m, P.role, ox.Literal("lead" if t == "LEADS" else "responsible"))
+        add(m, P.writtenName, ox.Literal(e.props["name"], language="zh"))
+        _provenance(w, g, m, e.props)
     elif t == "MENTIONED_IN":
-        m = URIRef(f"{o}/mention/{e.props['start']}-{e.props['end']}/{short_hash(e.props['name'], 8)}")
-        g.add((o, PKG.mentions, m))
-        g.add((m, RDF.type, PKG.AgencyMention))
-        g.add((m, PKG.mentionOf, s))
-        g.add((m, PKG.role, Literal("duty")))
-        g.add((m, PKG.writtenName, Literal(e.props["name"], lang="zh")))
-        g.add((m, RDFS.comment, Literal(e.props["roleText"], lang="zh")))
-        _provenance(g, m, e.props)
+        m = ox.NamedNode(f"{o.value}/mention/{e.props['start']}-{e.props['end']}/{short_hash(e.props['name'], 8)}")
+        add(o, P.mentions, m)
+        add(m, R.type, P.AgencyMention)
+        add(m, P.mentionOf, s)
+        add(m, P.role, ox.Literal("duty"))
+        add(m, P.writtenName, ox.Literal(e.props["name"], language="zh"))
+        add(m, RS.comment, ox.Literal(e.props["roleText"], language="zh"))
+        _provenance(w, g, m, e.props)
     elif t == "CITES":
         rel = e.props.get("relation", "refers_to")
-        g.add((s, _RELATION.get(rel, PKG.refersTo), o))
-        g.add((s, PKG.cites, o))
-        c = URIRef(f"{s}/citation/{o.rsplit('/', 1)[-1]}")
-        g.add((s, PKG.hasCitation, c))
-        g.add((c, RDF.type, PKG.Citation))
-        g.add((c, PKG.citedResource, o))
-        g.add((c, PKG.relation, Literal(rel)))
-        _provenance(g, c, e.props)
+        add(s, _n(_RELATION.get(rel, PKG.refersTo)), o)
+        add(s, P.cites, o)
+        c = ox.NamedNode(f"{s.value}/citation/{o.value.rsplit('/', 1)[-1]}")
+        add(s, P.hasCitation, c)
+        add(c, R.type, P.Citation)
+        add(c, P.citedResource, o)
+        add(c, P.relation, ox.Literal(rel))
+        _provenance(w, g, c, e.props)
     elif t == "HAS_TARGET":
-        g.add((s, PKG.hasTarget, o))
+        add(s, P.hasTarget, o)
     elif t == "DUE":
-        g.add((s, PKG.hasDeadline, o))
+        add(s, P.hasDeadline, o)
     elif t == "IN_SECTOR":  # between two sectors (authority file): the narrower one's skos:broader
-        g.add((s, SKOS.broader if str(s).startswith(str(DATA["sector/"])) else PKG.sector, o))
+        add(s, SK.broader if s.value.startswith(_DATA + "sector/") else P.sector, o)
     elif t == "IN_JURISDICTION":  # between two jurisdictions: the smaller one lies within the larger
-        g.add((s, PKG.withinJurisdiction if str(s).startswith(str(DATA["jurisdiction/"])) else PKG.jurisdiction, o))
+        add(s, P.withinJurisdiction if s.value.startswith(_DATA + "jurisdiction/") else P.jurisdiction, o)
     elif t == "SAME_AS":
-        g.add((s, OWL.sameAs, o))
+        add(s, OW.sameAs, o)
     elif t == "SUCCEEDED_BY":
-        g.add((s, PKG.succeededBy, o))
+        add(s, P.succeededBy, o)
     else:
         raise BackendError(f"unknown edge type {t!r}")
 
 
 def to_nquads(ds: Dataset) -> bytes:
     return ds.serialize(format="nquads", encoding="utf-8")
+
+
+def quads_to_nquads(qs: list[ox.Quad]) -> bytes:
+    """N-Quads of pyoxigraph quads (for a SPARQL server's Graph Store Protocol)."""
+    return ox.serialize(qs, format=ox.RdfFormat.N_QUADS)
 
 
 # the RDF export (`policykg export`, issue 4)
