@@ -136,8 +136,6 @@ class PolicyGraph:
             for backend in opened.values():
                 if backend is not self.backend:
                     backend.close()
-        for ex in extractions:  # only once loaded: a failed build leaves the quotes of the loaded graph
-            self._keep_source(ex)
         report.backends = names
         report.seconds = dict(timer.seconds)
         return report
