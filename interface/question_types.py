@@ -463,9 +463,12 @@ def _h_reform(g: Any, p: dict[str, Any], zh: bool) -> Reply:
     r = reform_report(g, BUNDLED_REFORM)
     ceased = [i for i in r.items if i.direct]
     units = [(f"{a.name} → {a.successor}", a.lead + a.responsible) for a in r.agencies if a.kind != "partial"]
-    text = zh_en(zh, f"2018年机构改革后，{len(ceased)}项任务的牵头或责任单位已不存在，涉及{len(units)}个单位。",
+    partial = len(r.items) - len(ceased)
+    text = zh_en(zh, f"2018年机构改革后，{len(ceased)}项任务的牵头或责任单位已不存在，涉及{len(units)}个单位"
+                     + (f"；另有{partial}项任务的单位继续存在、部分职责转出" if partial else "") + "。",
                  f"After the 2018 reform, {len(ceased)} tasks have a lead or responsible unit that no longer exists "
-                 f"({len(units)} units).")
+                 f"({len(units)} units)" + (f"; {partial} more have a unit that continues with duties partly moved"
+                                            if partial else "") + ".")
     return Reply(text, units, list(r.items), r)
 
 

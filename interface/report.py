@@ -423,11 +423,12 @@ def reform_report(g: Any, reform: Any, on: Any = None, units: Any = ()) -> Impac
         ("changes in the file", f"{len(reform.changes)} ({sum(1 for c in reform.changes if not c.certain)} uncertain)"),
         ("changes considered", str(len(considered)) + ("" if wanted is None else f" (units: {'、'.join(units)})")),
         ("changes touching tasks", str(len(considered) - len(unmatched))),
-        ("tasks whose lead or responsible unit ceased", str(ceased_tasks)),
-        ("… of which led by a ceased unit", str(sum(1 for i in items if any(a.role == 'lead' and a.kind != 'partial'
-                                                                          for a in i.agencies)))),
-        ("… resting on an uncertain mapping", str(sum(1 for i in items if i.direct and not i.certain))),
-        ("tasks with duties partly moved", str(len(items) - ceased_tasks)),
+        ("tasks affected (rows of the task table)", f"{len(items)} = {ceased_tasks} + {len(items) - ceased_tasks}"),
+        ("… whose lead or responsible unit ceased", str(ceased_tasks)),
+        ("    … led by a ceased unit", str(sum(1 for i in items if any(a.role == 'lead' and a.kind != 'partial'
+                                                                       for a in i.agencies)))),
+        ("    … resting on an uncertain mapping", str(sum(1 for i in items if i.direct and not i.certain))),
+        ("… whose unit continues, duties partly moved", str(len(items) - ceased_tasks)),
         ("as of", on_iso or "all changes"),
     )
     notes = [f"Successors come from {Path(reform.path).name}; an uncertain mapping (certain: false) applies a provincial or "
@@ -683,6 +684,10 @@ def print_report(console: Any, report: ImpactReport, *, limit: Optional[int] = N
     console.print(t)
     items = report.items if limit is None else report.items[:limit]
     title = f"affected tasks ({len(report.items)})"
+    if report.kind == "reform":
+        ceased_n = sum(1 for i in report.items if i.direct)
+        title = (f"affected tasks ({len(report.items)}: {ceased_n} whose unit ceased, "
+                 f"{len(report.items) - ceased_n} with duties partly moved)")
     leads = lambda i: "、".join(dict.fromkeys(a.name for a in i.agencies if a.role == "lead"))  # noqa: E731
     if report.kind == "reform":
         t = table(("task", 18), ("changed unit (role)", 28), ("successor", 24), ("open deadlines", 22), title=title)
@@ -918,7 +923,10 @@ def to_html(report: ImpactReport) -> str:
             for a in report.agencies:
                 out.append(f"<tr><td>{e(a.name)}</td><td>{a.lead}</td><td>{a.responsible}</td></tr>")
             out.append("</table>")
-    out.append(f"<h2>受影响的任务 · affected tasks ({len(report.items)})</h2>")
+    n_direct = sum(1 for i in report.items if i.direct)
+    out.append(f"<h2>受影响的任务 · affected tasks ({len(report.items)}"
+               + (f": {n_direct} whose unit ceased, {len(report.items) - n_direct} with duties partly moved"
+                  if report.kind == "reform" else "") + ")</h2>")
     out.append("<table><tr><th>task</th><th>document</th><th>how</th><th>lead</th><th>responsible</th>"
                "<th>deadlines</th><th>targets</th><th>evidence</th></tr>")
     for i in report.items:

@@ -12,8 +12,12 @@ A reform file is JSON (or YAML when PyYAML is installed)::
 * ``kind`` — ``merge`` (the ``from`` units cease; default with several), ``rename`` (one unit
   re-formed under a new name; default with one) or ``partial`` (the unit continues and some
   duties move to ``to``).
-* ``certain`` — false when the mapping applies a pattern not confirmed for this jurisdiction.
-* ``source`` — a key of the top-level ``sources`` or free text; ``note`` — optional.
+* ``certain`` — false when the mapping applies a pattern not confirmed for this jurisdiction
+  (optional, default true).
+* ``source`` — a key of the top-level ``sources`` or free text (optional); ``note`` — optional.
+
+The minimal file is ``{"changes": [{"from": ["市国税局", "市地税局"], "to": "国家税务总局绵阳市税务局",
+"date": "2018-07-20"}]}``; the declared schema (pydantic) is :mod:`loaders.reform_schema`.
 * ``unchanged`` (optional) — units checked and kept: ``[{"name": …, "certain": …, "note": …}]``.
 Keys starting with ``_`` are comments.
 
@@ -38,13 +42,9 @@ from typing import Any, Optional
 
 from loaders.authority import ResolvedAgency, load_authority, resolve
 from loaders.graph_rows import Edge, GraphRows, SourceGraph
+from loaders.reform_schema import KINDS, parse_date, validate  # noqa: F401  (KINDS: the schema declares them)
 from policykg.errors import InputError
 
-KINDS = ("merge", "rename", "partial")
-_TOP_KEYS = {"id", "name", "jurisdiction", "issuer", "sources", "changes", "unchanged", "description"}
-_CHANGE_KEYS = {"from", "to", "date", "kind", "certain", "source", "note"}
-_UNCHANGED_KEYS = {"name", "certain", "note"}
-_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 BUNDLED_REFORM = Path(__file__).resolve().parent.parent / "data" / "reforms" / "mianyang-2018.json"
 
@@ -151,142 +151,70 @@ def _read(path: Path) -> Any:
         raise ReformFileError(f"{path}: not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from exc
 
 
-def _parse_date(value: Any) -> tuple[date, str]:
-    if isinstance(value, date):  # YAML reads 2018-07-20 as a date
-        return value, "day"
-    if not isinstance(value, str) or not _DATE_RE.match(value.strip()):
-        raise ValueError(f"'date' must be YYYY-MM-DD, YYYY-MM or YYYY, not {value!r}")
-    y, m, d = _DATE_RE.match(value.strip()).groups()
-    try:
-        return date(int(y), int(m or 1), int(d or 1)), ("day" if d else "month" if m else "year")
-    except ValueError:
-        raise ValueError(f"'date' {value!r} is not a calendar date") from None
-
-
 def load_reform(path: str | Path) -> Reform:
-    """Read and validate a reform file; every problem is reported with the file and the entry."""
+    """Read and validate a reform file against its declared schema (:mod:`loaders.reform_schema`),
+    then across entries; every problem is reported with the file and the entry."""
     path = Path(path)
-    data = _read(path)
     where = str(path)
-    if not isinstance(data, dict):
-        raise ReformFileError(f"{where}: the top level must be an object with a 'changes' list")
-    problems: list[str] = []
-    unknown = sorted(k for k in data if k not in _TOP_KEYS and not str(k).startswith("_"))
-    if unknown:
-        problems.append(f"unknown top-level key(s) {', '.join(map(repr, unknown))} "
-                        f"(known: {', '.join(sorted(_TOP_KEYS))}; keys starting with _ are comments)")
-    rid = data.get("id") or re.sub(r"[^a-z0-9-]+", "-", path.stem.lower()).strip("-") or "reform"
-    if not isinstance(rid, str) or not _ID_RE.match(rid):
-        problems.append(f"'id' must be lower-case letters, digits and '-', not {rid!r}")
+    data = _read(path)
+    try:
+        top, entries, problems = validate(data, where)
+    except ValueError as exc:
+        raise ReformFileError(str(exc)) from None
+    data = {k: v for k, v in data.items() if not str(k).startswith("_")}
+    rid = (top.id if top else None) or re.sub(r"[^a-z0-9-]+", "-", path.stem.lower()).strip("-") or "reform"
+    if not _ID_RE.match(rid):
         rid = "reform"
-    issuer = data.get("issuer") or (f"{data['jurisdiction']}人民政府" if isinstance(data.get("jurisdiction"), str) else None)
-    for key in ("issuer", "jurisdiction", "name"):
-        if key in data and not isinstance(data[key], str):
-            problems.append(f"'{key}' must be a string")
-            issuer = issuer if isinstance(issuer, str) else None
-    sources = data.get("sources") or {}
-    if not isinstance(sources, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in sources.items()):
-        problems.append("'sources' must map short keys to citation text")
-        sources = {}
-    raw = data.get("changes")
-    if not isinstance(raw, list) or not raw:
-        raise ReformFileError(f"{where}: 'changes' must be a non-empty list of "
-                              '{"from": [...], "to": "...", "date": "YYYY-MM-DD", "certain": true, "source": "..."}'
-                              + ("; also: " + "; ".join(problems) if problems else ""))
+    issuer = data.get("issuer") if isinstance(data.get("issuer"), str) else None
+    if issuer is None and isinstance(data.get("jurisdiction"), str):
+        issuer = f"{data['jurisdiction']}人民政府"
+    sources = dict(top.sources) if top else {}
+    raw = data.get("changes") or []
     changes: list[AgencyChange] = []
     ends_by_origin: dict[str, int] = {}
-    for i, ch in enumerate(raw):
-        if not isinstance(ch, dict):
-            problems.append(f"changes[{i}]: must be an object, not {type(ch).__name__}")
+    for i, entry in enumerate(entries):
+        if entry is None:
             continue
-        label = _entry_label(ch)
         errs: list[str] = []
-        unknown = sorted(k for k in ch if k not in _CHANGE_KEYS and not str(k).startswith("_"))
-        if unknown:
-            errs.append(f"unknown key(s) {', '.join(map(repr, unknown))} (known: {', '.join(sorted(_CHANGE_KEYS))})")
-        missing = [k for k in ("from", "to", "date", "certain", "source") if k not in ch]
-        if missing:
-            errs.append(f"missing {', '.join(map(repr, missing))}")
-        froms = ch.get("from")
-        if isinstance(froms, str):
-            froms = [froms]
-        if "from" in ch and (not isinstance(froms, list) or not froms
-                             or not all(isinstance(f, str) and f.strip() for f in froms)):
-            errs.append("'from' must be a unit name or a non-empty list of unit names")
-            froms = None
-        to = ch.get("to")
-        if "to" in ch and (not isinstance(to, str) or not to.strip()):
-            errs.append("'to' must be the successor's name")
-            to = None
-        when, precision = date(1, 1, 1), "day"
-        if "date" in ch:
-            try:
-                when, precision = _parse_date(ch["date"])
-            except ValueError as exc:
-                errs.append(str(exc))
-        if "certain" in ch and not isinstance(ch["certain"], bool):
-            errs.append(f"'certain' must be true or false, not {ch['certain']!r}")
-        src = ch.get("source")
-        if "source" in ch and (not isinstance(src, str) or not src.strip()):
-            errs.append("'source' must name where the mapping comes from (a key of 'sources' or text)")
-        note = ch.get("note")
-        if note is not None and not isinstance(note, str):
-            errs.append("'note' must be text")
-        kind = ch.get("kind") or ("merge" if froms and len(froms) > 1 else "rename")
-        if kind not in KINDS:
-            errs.append(f"'kind' must be one of {', '.join(KINDS)}, not {kind!r}")
-        elif kind == "rename" and froms and len(froms) != 1:
+        froms, to = entry.from_, entry.to
+        when, precision = parse_date(entry.date)
+        kind = entry.kind or ("merge" if len(froms) > 1 else "rename")
+        if kind == "rename" and len(froms) != 1:
             errs.append("a rename has exactly one 'from' (use kind 'merge' for several)")
-        if froms and to:
-            froms = [f.strip() for f in froms]
-            to = to.strip()
-            origins = tuple(resolve(f, issuer) for f in froms)
-            successor = resolve(to, issuer)
-            if len({o.id for o in origins}) != len(origins):
-                errs.append("'from' names the same unit twice")
-            if any(o.id == successor.id for o in origins):
-                errs.append(f"'to' ({to}) is also in 'from' — a unit cannot succeed itself "
-                            "(list it under 'unchanged', or use kind 'partial' for duties moving elsewhere)")
-            if kind != "partial" and not errs:
-                for o in origins:
-                    if o.id in ends_by_origin:
-                        j = ends_by_origin[o.id]
-                        errs.append(f"{o.written} already ceases in changes[{j}] ({changes_label(raw[j])}); "
-                                    "a unit can cease only once (use kind 'partial' for moved duties)")
-                    ends_by_origin[o.id] = i
+        origins = tuple(resolve(f, issuer) for f in froms)
+        successor = resolve(to, issuer)
+        if len({o.id for o in origins}) != len(origins):
+            errs.append("'from' names the same unit twice")
+        if any(o.id == successor.id for o in origins):
+            errs.append(f"'to' ({to}) is also in 'from' — a unit cannot succeed itself "
+                        "(list it under 'unchanged', or use kind 'partial' for duties moving elsewhere)")
+        if kind != "partial" and not errs:
+            for o in origins:
+                if o.id in ends_by_origin:
+                    j = ends_by_origin[o.id]
+                    errs.append(f"{o.written} already ceases in changes[{j}] ({changes_label(raw[j])}); "
+                                "a unit can cease only once (use kind 'partial' for moved duties)")
+                ends_by_origin[o.id] = i
         if errs:
-            problems.extend(f"changes[{i}] ({label}): {e}" for e in errs)
+            problems.extend(f"changes[{i}] ({changes_label(raw[i])}): {e}" for e in errs)
             continue
+        source = sources.get(entry.source, entry.source) if entry.source else \
+            (f"{data.get('name') or path.name} (no source given)")
         changes.append(AgencyChange(
             index=i, id=f"{rid}-c{i + 1}", from_names=tuple(froms), to=to, date=when,
             date_text=when.isoformat() if precision == "day" else
             (f"{when.year}-{when.month:02d}" if precision == "month" else str(when.year)),
-            precision=precision, kind=kind, certain=ch["certain"], source=sources.get(src.strip(), src.strip()),
-            note=note, origins=origins, successor=successor))
+            precision=precision, kind=kind, certain=entry.certain, source=source,
+            note=entry.note, origins=origins, successor=successor))
     unchanged: list[Unchanged] = []
-    raw_u = data.get("unchanged") or []
-    if not isinstance(raw_u, list):
-        problems.append("'unchanged' must be a list")
-        raw_u = []
-    for i, u in enumerate(raw_u):
-        if isinstance(u, str):
-            u = {"name": u, "certain": True}
-        if not isinstance(u, dict) or not isinstance(u.get("name"), str) or not u["name"].strip():
-            problems.append(f"unchanged[{i}]: must be a unit name or {{\"name\": …, \"certain\": …, \"note\": …}}")
-            continue
-        bad = sorted(k for k in u if k not in _UNCHANGED_KEYS and not str(k).startswith("_"))
-        if bad:
-            problems.append(f"unchanged[{i}] ({u['name']}): unknown key(s) {', '.join(map(repr, bad))}")
-            continue
-        if not isinstance(u.get("certain", True), bool):
-            problems.append(f"unchanged[{i}] ({u['name']}): 'certain' must be true or false")
-            continue
-        rid_u = resolve(u["name"], issuer).id
+    for i, u in enumerate(top.unchanged if top else ()):
+        name, certain, note = (u, True, None) if isinstance(u, str) else (u.name, u.certain, u.note)
+        rid_u = resolve(name, issuer).id
         if rid_u in ends_by_origin:
             j = ends_by_origin[rid_u]
-            problems.append(f"unchanged[{i}] ({u['name']}): but changes[{j}] ({changes_label(raw[j])}) ends it")
+            problems.append(f"unchanged[{i}] ({name}): but changes[{j}] ({changes_label(raw[j])}) ends it")
             continue
-        unchanged.append(Unchanged(u["name"].strip(), u.get("certain", True), u.get("note")))
+        unchanged.append(Unchanged(name.strip(), certain, note))
     # a cycle (A → B and B → A) cannot be followed
     succ = {o.id: c.successor.id for c in changes if c.ends_agencies for o in c.origins if c.successor}
     for start in succ:

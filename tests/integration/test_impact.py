@@ -50,8 +50,8 @@ def test_bundled_reform_validates_and_says_where_each_mapping_comes_from():
 @pytest.mark.parametrize("content,message", [
     ("{not json", "not valid JSON at line 1"),
     ('{"changes": []}', "'changes' must be a non-empty list"),
-    ('{"changes": [{"from": ["市国税局"], "to": "X局", "date": "2018-07-20", "source": "s"}]}',
-     "changes[0] (市国税局 → X局): missing 'certain'"),
+    ('{"changes": [{"from": ["市国税局"], "date": "2018-07-20"}]}',
+     "changes[0] (市国税局 → ?): missing 'to'"),
     ('{"changes": [{"from": "市国税局", "to": "X局", "date": "2018-13-01", "certain": true, "source": "s"}]}',
      "changes[0] (市国税局 → X局): 'date' '2018-13-01' is not a calendar date"),
     ('{"changes": [{"from": ["市国税局"], "to": "X局", "date": "20180720", "certain": true, "source": "s"}]}',
