@@ -41,7 +41,7 @@ _PROTECTED = re.compile(
     r"|〔[^〔〕\n]{0,20}〕|【[^【】\n]{0,40}】|\[[^\[\]\n]{0,20}\]|<[^<>\n]{0,80}>")
 _PAREN = re.compile(r"\([^()\n]{0,200}\)|（[^（）\n]{0,200}）")
 _NUM = re.compile(
-    r"百分之(?P<pct>\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百点]+)"
+    r"(?P<per>[百千万])分之(?P<pct>\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百点]+)"
     r"|(?P<ar>\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?)"
     r"|(?P<cn>[零〇○一二两三四五六七八九十百千]+(?:点[零〇○一二三四五六七八九]+)?)")
 _YEAR_MENTION = re.compile(
@@ -77,6 +77,7 @@ def _rx() -> dict:
         "doc_noun": re.compile(rf"^[^,，。;；:：\d]{{0,8}}?(?:{alt(lex['document_nouns'])})"),
         "to_value": re.compile(alt(lex["to_value_cues"])),
         "strip": re.compile(rf"^(?:{alt(lex['strip_metric_prefix'])})+"),
+        "ratio_cue": re.compile(rf"\s*的?(?P<noun>{alt(lex['ratio_nouns'])})"),
     }
 
 
@@ -152,12 +153,52 @@ def extract_targets(norm: NormText, start: int, end: int, *, doc_id: str, task_i
             continue
         found.extend(got)
         pos = max(pos, got[-1]["next"])
-    out: list[Target] = []
+    out: list[Target] = _ratio_targets(norm, sc, doc_id, task_id, default_year)
     last_metric: dict[tuple[int, int], str] = {}
     for i, f in enumerate(found):
         out.extend(_to_targets(norm, sc, f, found, i, last_metric, doc_id, task_id, default_year))
     sep = "" if not id_prefix or not id_prefix[-1].isdigit() else "."
     return [_with_id(t, f"{id_prefix}{sep}{k + 1}") for k, t in enumerate(out)]
+
+
+_RATIO = re.compile(r"(?P<ratio>\d+(?:\.\d+)?(?:[:：∶]\d+(?:\.\d+)?){1,5})")
+
+
+def _ratio_targets(norm: NormText, sc: _Scan, doc_id: str, task_id: Optional[str],
+                   default_year: Optional[int]) -> list[Target]:
+    """按4:3:3的比例分担 → three shares (40, 30, 30 %), each named after its party when the clause lists
+    as many parties (省、市、县三级财政)."""
+    out: list[Target] = []
+    rx = _rx()["ratio_cue"]
+    for m in _RATIO.finditer(sc.s, sc.start, sc.end):
+        if not rx.match(sc.s, m.end(), sc.end) or sc.in_protected(m.start()):
+            continue
+        parts = [float(x) for x in re.split(r"[:：∶]", m.group("ratio"))]
+        total = sum(parts)
+        if total <= 0:
+            continue
+        ca, cb = sc.clause(m.start())
+        cue = rx.match(sc.s, m.end(), sc.end)
+        clause = norm.text[ca:cb]
+        parties = _ratio_parties(norm.text[ca:m.start()], len(parts))
+        noun = cue.group("noun") if cue.group("noun") else "比例"
+        for k, v in enumerate(parts):
+            metric = f"{parties[k]}{noun}" if parties else f"{noun}第{k + 1}项"
+            out.append(Target(id="", doc_id=doc_id, text=re.sub(r"\s+", "", clause), metric=metric,
+                              comparator="=", value=round(v / total * 100, 2), unit="%", span=norm.span(ca, cb),
+                              year=sc.year_before(m.start()) or default_year, task_id=task_id,
+                              kind="policy_parameter"))
+    return out
+
+
+def _ratio_parties(before: str, n: int) -> list[str]:
+    """省、市、县三级财政按照 → [省, 市, 县] when the list before the ratio has as many members."""
+    m = re.search(r"([^，,。；;由按]{1,12}(?:、[^，,。；;、]{1,12}){%d})" % (n - 1), before)
+    if not m:
+        return []
+    items = m.group(1).split("、")
+    items[-1] = re.split(r"[一二三四五六七八九十两]级|按|的|共同", items[-1])[0]
+    return items if all(items) else []
 
 
 def _with_id(t: Target, tid: str) -> Target:
@@ -189,8 +230,8 @@ def _read_unit(sc: _Scan, p: int, numeral: str) -> Optional[tuple[str, int]]:
     if any(after.startswith(b) for b in lex["unit_blockers"].get(unit, ())):
         return None
     # 一/三 alone are often words (一次性, 三次产业): one-character numerals only count things
-    if numeral == "cn_short" and (u.group("mag") or unit not in lex["cn_numeral_units"]):
-        return None
+    if numeral == "cn_short" and not u.group("mag") and unit not in lex["cn_numeral_units"]:
+        return None  # (一万元, 五亿元: a magnitude makes the one character a number)
     return (u.group("mag") or "") + unit, u_end
 
 
@@ -206,13 +247,15 @@ def _read_number(sc: _Scan, m: re.Match) -> Optional[list[dict]]:
     if m.group("pct") is not None:
         raw = m.group("pct")
         v = float(raw) if raw[0].isdigit() else cn_number(raw)
+        if v is not None:  # 千分之五 = 0.5%, 万分之五 = 0.05%
+            v = round(v * {"百": 1, "千": 0.1, "万": 0.01}[m.group("per")], 6)
         c = None if v is None else _cand(sc, a, m.end(), v, "%", m.end())
         return None if c is None else [c]
     chinese = m.group("cn") is not None
     raw = m.group("cn") or m.group("ar")
     if chinese:
         if raw == "一" and (left in lex["cn_one_bad_left"]
-                            or not s.startswith(tuple(lex["cn_one_units"]), m.end())):
+                            or not s.startswith(tuple(lex["cn_one_units"]) + tuple(lex["magnitudes"]), m.end())):
             return None
         v = cn_number(raw)
     else:
@@ -261,8 +304,9 @@ def _cand(sc: _Scan, a: int, num_end: int, v: float, unit: str, u_end: int,
     if before.endswith(tuple(lex["condition_verbs_before"])):
         return None  # 拥有1套住房的家庭: who qualifies, not a quantity to reach
     # a time span followed by 内 is a deadline (30天内), 有效期5年 a validity
-    if unit in lex["time_units"] and (after.startswith(("内", "以内", "之内")) or before.endswith("有效期")):
-        return None
+    if unit in lex["time_units"] and (after.startswith(("内", "以内", "之内")) or before.endswith("有效期")
+                                      or after.startswith(tuple(lex["duration_follow"]))):
+        return None  # 用3-5年时间: a time allowed, a deadline not a target
     if before.endswith(tuple(lex["from_value_cues"])) and rx["to_value"].match(after):
         return None  # 由6%降至5%: only the new value is the target
     post = rx["post"].match(s, u_end, cb)

@@ -147,3 +147,28 @@ def test_empty_and_out_of_range(start, end):
 def test_unbalanced_brackets_do_not_hide_the_rest():
     _, got = _targets("《未闭合的标题 以及（未闭合的括号 “ 其中专职教师人数不低于50%。")
     assert [(g.value, g.unit) for g in got] == [(50.0, "%")]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("到2025年，全县森林覆盖率提高百分之十以上。", [(10.0, "%", ">=")]),
+    ("对搬迁农户每户给予一万元补助。", [(1.0, "万元/户", "=")]),
+    ("逾期未付的，按每日万分之五支付滞纳金。", [(0.05, "%", "=")]),
+    ("全年新增城镇就业五千人以上。", [(5000.0, "人", ">=")]),
+    ("争取用3-5年时间，基本完成老旧小区改造。", []),  # a time allowed, not a target
+])
+def test_chinese_numerals_and_durations(text, expected):
+    _, got = _targets(text)
+    assert [(g.value, g.unit, g.comparator) for g in got] == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("所需经费由省、市、县三级财政按照4:3:3的比例分担。", [("省", 40.0), ("市", 30.0), ("县", 30.0)]),
+    ("项目资本金由市、区两级按1∶1比例配套。", [("市", 50.0), ("区", 50.0)]),
+    ("补助资金按5:3:2的比例拨付。", [(None, 50.0), (None, 30.0), (None, 20.0)]),
+])
+def test_ratio_splits_are_shares(text, expected):
+    _, got = _targets(text)
+    assert [(g.value, g.unit, g.comparator, g.kind) for g in got] == [(v, "%", "=", "policy_parameter") for _, v in expected]
+    for (party, _), g in zip(expected, got):
+        if party:
+            assert g.metric.startswith(party)
