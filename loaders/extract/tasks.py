@@ -17,6 +17,7 @@ from typing import Optional
 from loaders.extract.lexicon import lexicon
 from loaders.extract.prose_roles import prose_markers
 from loaders.extract.provisions import Node, build_tree
+from loaders.extract.tables import cell_per_line_rows
 from loaders.extract.roles import (MarkerGroup, Unit, declares_first_lead, find_markers, resolve_roles,
                                    split_units)
 
@@ -67,11 +68,21 @@ def own_end(n: Node) -> int:
 def extract_tasks(text: str, match: str, body_start: int, end: int, first_is_lead: bool = False) -> list[TaskDraft]:
     """``first_is_lead``: the convention (排序第一单位为牵头单位) was declared outside this range (by the notice
     that issues the plan)."""
-    rows = _table_tasks(text, match, body_start, end)
+    rows = _table_tasks(text, match, body_start, end) + _cell_rows(text, match, body_start, end)
     tasks = _tree_tasks(text, match, body_start, end, first_is_lead)
     if rows:
         tasks = sorted(tasks + rows, key=lambda t: t.start)
     return tasks
+
+
+def _cell_rows(text: str, match: str, body_start: int, end: int) -> list[TaskDraft]:
+    """Rows of a table printed one cell per line (loaders/extract/tables.py)."""
+    out = []
+    for k, r in enumerate(cell_per_line_rows(text, match, body_start, end)):
+        ts, te = _title_range(match, *r.task)
+        out.append(TaskDraft(node=None, path=r.number or "", kind="work_item", start=r.start, end=r.end,
+                             title_start=ts, title_end=te, lead=r.lead, responsible=r.responsible))
+    return out
 
 
 def _cells(line: str, sep: str) -> list[str]:

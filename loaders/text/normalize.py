@@ -268,6 +268,11 @@ def _drop_layout_spaces(text: str, offs: list[int]) -> tuple[str, list[int]]:
         right = text[b] if b < n else "\n"
         drop = (left == "\n" or right == "\n" or _is_cjk(left) or _is_cjk(right)
                 or (left.isdigit() and right.isdigit()))
+        if drop and left != "\n" and right != "\n" and _is_column_gap(text, a, b):
+            keep_chars.append(text[pos:a] + "\t")  # a table flattened with spaces keeps its columns
+            keep_offs.extend(offs[pos:a + 1])
+            pos = b
+            continue
         if not drop:
             b = a + 1  # keep one space between Latin words
             keep_chars.append(text[pos:b])
@@ -304,6 +309,15 @@ def _drop_matches(text: str, offs: list[int], pattern: str | None) -> tuple[str,
 @lru_cache(maxsize=16)
 def _compiled(pattern: str) -> re.Pattern:
     return re.compile(pattern)
+
+
+def _is_column_gap(text: str, a: int, b: int) -> bool:
+    """A run of two or more spaces between two words (not letter spacing 目  标  任  务): a column gap."""
+    if b - a < 2:  # (NFKC has made full-width spaces plain ones)
+        return False
+    before = text[a - 2] if a >= 2 else "\n"
+    after = text[b + 1] if b + 1 < len(text) else "\n"
+    return not (before in " \t\n\u3000\xa0" and after in " \t\n\u3000\xa0")
 
 
 def _restore_placeholders(text: str, offs: list[int], original: str, lex: dict) -> tuple[str, list[int]]:

@@ -76,3 +76,59 @@ def test_the_convention_written_after_a_responsible_list():
     ex = extract_text(text)
     roles = [([u.name for u in t.lead], [u.name for u in t.responsible]) for t in ex.tasks]
     assert roles == [(["市经信局"], ["市财政局", "市税务局"]), (["市发展改革委"], ["市自然资源局"])]
+
+
+CELL_PER_LINE = """某某县2023年重点工作任务分解表
+序号
+重点任务
+牵头单位
+配合单位
+完成时限
+责任领导
+1
+新建城区污水管网20公里
+县住
+建局
+县财政局、县自然资源局
+2023年10月底前
+王某某
+2
+完成农村户厕改造1500户
+县农业农村局
+县卫生健康局
+2023年12月底前
+李某某
+"""
+
+
+def test_a_table_printed_one_cell_per_line():
+    ex = extract_text(CELL_PER_LINE)
+    got = [(t.path, t.title, [u.name for u in t.lead], [u.name for u in t.responsible],
+            [str(d.date) for d in t.deadlines]) for t in ex.tasks]
+    assert got == [
+        ("", "新建城区污水管网20公里", ["县住建局"], ["县财政局", "县自然资源局"], ["2023-10-31"]),
+        ("", "完成农村户厕改造1500户", ["县农业农村局"], ["县卫生健康局"], ["2023-12-31"]),
+    ]  # the person column (责任领导) names no agency; the row numbers went with the page numbers
+
+
+SPACED_TABLE = """某某市2024年营商环境重点任务清单
+序号  重点任务                          牵头单位          配合单位                    完成时限
+1     推行企业开办一日办结              市市场监管局      市公安局、市税务局          2024年6月底前
+2     工程建设项目审批时间压减至60天    市住房城乡建设局  市自然资源和规划局          2024年9月底前
+"""
+
+
+def test_a_table_flattened_with_spaces():
+    ex = extract_text(SPACED_TABLE)
+    got = [(t.path, t.title, [u.name for u in t.lead], [u.name for u in t.responsible],
+            [str(d.date) for d in t.deadlines]) for t in ex.tasks]
+    assert got == [
+        ("1", "推行企业开办一日办结", ["市市场监管局"], ["市公安局", "市税务局"], ["2024-06-30"]),
+        ("2", "工程建设项目审批时间压减至60天", ["市住房城乡建设局"], ["市自然资源和规划局"], ["2024-09-30"]),
+    ]
+
+
+def test_letter_spaced_words_stay_words():
+    from loaders.text import normalize
+
+    assert normalize("目   标   任   务\n牵头单位  市财政局").text == "目标任务\n牵头单位\t市财政局"
