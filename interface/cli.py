@@ -551,7 +551,7 @@ def impact(regulation: Optional[str] = typer.Argument(None, metavar="REGULATION"
     Example: policykg impact --expiry --on 2022-01-01
     """
     from interface.analyst import Analyst
-    from interface.report import item_rows, print_report, save_html, to_json
+    from interface.report_render import item_rows, print_report, save_html, to_json
 
     modes = sum(x for x in (regulation is not None, reform is not None, expiry))
     if modes != 1:

@@ -14,7 +14,7 @@ import pytest
 
 from interface.analyst import Analyst
 from loaders.reforms import BUNDLED_REFORM
-from interface.report import save_html
+from interface.report_render import save_html
 from tests.conftest import ROOT, SEED
 
 pytestmark = [pytest.mark.browser]
@@ -99,4 +99,38 @@ def test_report_renders_in_chromium(reports, browser, name, min_nodes, must_show
     page.screenshot(path=str(shot), full_page=False)
     assert shot.stat().st_size > 20_000
     svg.screenshot(path=str(ARTIFACTS / f"{name}-figure.png"))  # the whole picture, however tall
+    page.close()
+
+
+def test_a_large_reform_stays_readable(reports, browser):
+    """The whole 2018 reform on the seed: 5 documents, 25 changed units, 17 successors — the size at which
+    one layered picture became a bundle of crossing lines. Drawn as a panel per document, every box is
+    apart from the others, no two edges cross, the text is drawn at its size (not scaled down) and
+    every panel is headed by its document. Saves artifacts/reform-large-figure.png."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(reports["reform-report"].resolve().as_uri())
+    page.wait_for_load_state("load")
+    units = page.eval_on_selector_all("svg g.node.agency text", "els => els.map(e => e.textContent)")
+    assert len({u.split(" ×")[0] for u in units}) >= 25
+    headings = page.eval_on_selector_all("svg g.panel text", "els => els.map(e => e.textContent)")
+    assert len(headings) == 5 and all(h.startswith("绵阳市推进供给侧结构性改革") for h in headings)
+    boxes = page.eval_on_selector_all(
+        "svg g.node rect", "rs => rs.map(r => { const b = r.getBoundingClientRect(); return [b.x, b.y, b.width, b.height]; })")
+    overlaps = [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:]
+                if a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]]
+    assert not overlaps, f"{len(overlaps)} node boxes overlap"
+    # text at its size: the picture is not shrunk to fit (13 px labels stay >= 12 px on screen)
+    scale = page.evaluate("""() => { const s = document.querySelector('div.figure svg');
+        return s.getBoundingClientRect().width / s.viewBox.baseVal.width; }""")
+    assert scale >= 0.92
+    # no two edges between the same two columns cross
+    ends = page.eval_on_selector_all("svg path.edge", """ps => ps.map(p => { const l = p.getTotalLength();
+        const a = p.getPointAtLength(0), b = p.getPointAtLength(l); return [a.x, a.y, b.x, b.y]; })""")
+    assert len(ends) >= 40
+    crossing = sum(1 for i, (ax, ay, bx, by) in enumerate(ends) for (cx, cy, dx, dy) in ends[i + 1:]
+                   if abs(ax - cx) < 1 and abs(bx - dx) < 1 and (ay - cy) * (by - dy) < 0)
+    assert crossing == 0, f"{crossing} pairs of edges cross"
+    svg = page.locator("div.figure svg")
+    svg.screenshot(path=str(ARTIFACTS / "reform-large-figure.png"))
+    assert (ARTIFACTS / "reform-large-figure.png").stat().st_size > 50_000
     page.close()
