@@ -109,7 +109,13 @@ class PolicyGraph:
         done = 0
         t0 = time.perf_counter()
         try:
-            for batch in extract_batches(files, workers):
+            extracted = [0]
+
+            def on_file(path: Path) -> None:  # a progress bar moves as each file is extracted
+                extracted[0] += 1
+                progress(f"extract {path.name}", extracted[0], len(files))
+
+            for batch in extract_batches(files, workers, on_file=on_file if progress else None):
                 timer.seconds["extract (wall)"] += time.perf_counter() - t0
                 for r in batch:
                     report.warnings.extend(r.warnings)

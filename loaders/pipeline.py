@@ -313,23 +313,36 @@ def file_batches(paths: list[Path], max_files: int = 200, max_bytes: int = 4_000
     return out
 
 
-def extract_batches(paths: list[Path], workers: Optional[int] = None, **batching):
+def extract_batches(paths: list[Path], workers: Optional[int] = None,
+                    on_file: Optional[Callable[[Path], None]] = None, **batching):
     """Yield ``list[FileResult]`` per batch of ``paths``, in file order.
 
     One file, or ``workers=1``: in this process. Otherwise a pool of worker processes; the next
     batch is extracted while the caller loads the current one, so at most two batches are in
-    memory (memory stays flat in the corpus size)."""
+    memory (memory stays flat in the corpus size). ``on_file(path)`` is called as each file is
+    extracted (a progress bar)."""
     batches = file_batches(paths, **batching)
     workers = default_workers() if workers is None else max(1, workers)
     if workers == 1 or len(paths) <= 1:
         for b in batches:
-            yield [extract_rows(p) for p in b]
+            out = []
+            for p in b:
+                out.append(extract_rows(p))
+                if on_file:
+                    on_file(p)
+            yield out
         return
     from concurrent.futures import ProcessPoolExecutor
 
+    def submit(pool, p):
+        f = pool.submit(extract_rows, p)
+        if on_file:
+            f.add_done_callback(lambda _f, p=p: on_file(p))
+        return f
+
     with ProcessPoolExecutor(max_workers=min(workers, len(paths))) as pool:
-        pending = [pool.submit(extract_rows, p) for p in batches[0]]
+        pending = [submit(pool, p) for p in batches[0]]
         for k in range(len(batches)):
-            nxt = [pool.submit(extract_rows, p) for p in batches[k + 1]] if k + 1 < len(batches) else []
+            nxt = [submit(pool, p) for p in batches[k + 1]] if k + 1 < len(batches) else []
             yield [f.result() for f in pending]
             pending = nxt

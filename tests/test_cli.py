@@ -216,3 +216,14 @@ def test_each_home_has_its_own_sparql_store(monkeypatch, tmp_path):
     a = oxigraph_server.data_dir()
     monkeypatch.setenv("POLICYKG_HOME", str(tmp_path / "b"))
     assert oxigraph_server.data_dir() != a and a.parent == oxigraph_server.data_dir().parent
+
+
+def test_every_build_reports_progress_file_by_file(tmp_path, monkeypatch, shared_dir):
+    from graph_api import PolicyGraph
+
+    files = sorted((shared_dir / "corpus" / "dev").glob("*.txt"))[:6]
+    seen: list[tuple[str, int, int]] = []
+    with PolicyGraph("embedded", home=tmp_path / "home") as g:
+        g.build(files, progress=lambda desc, i, n: seen.append((desc, i, n)))
+    extracted = [(d, i, n) for d, i, n in seen if d.startswith("extract ")]
+    assert sorted(i for _, i, _ in extracted) == list(range(1, 7)) and {n for _, _, n in extracted} == {6}
