@@ -80,6 +80,7 @@ def _facts(source: Source, norm: NormText, drafts: list[DocDraft]) -> Extraction
     mentions: list[AgencyMention] = []
     warnings = list(source.warnings) + list(norm.warnings)
     ids = [_doc_id(source, i) for i in range(len(drafts))]
+    parents = {d.parent for d in drafts if d.parent is not None}
     for i, d in enumerate(drafts):
         doc_id = ids[i]
         context = _jurisdiction_context(d, drafts)
@@ -91,7 +92,8 @@ def _facts(source: Source, norm: NormText, drafts: list[DocDraft]) -> Extraction
         parent_date = drafts[d.parent].date if d.parent is not None else None
         issue_date = d.date or parent_date or _year_date(year)
         declared = d.parent is not None and declares_first_lead(match[drafts[d.parent].body_start:drafts[d.parent].end])
-        task_drafts = extract_tasks(text, match, d.body_start, d.end, first_is_lead=declared)
+        task_drafts = extract_tasks(text, match, d.body_start, d.end, first_is_lead=declared,
+                                    issues_attachment=i in parents)
         seen_paths: dict[str, int] = defaultdict(int)
         n_tasks = 0
         task_ranges: list[tuple[int, int, str]] = []

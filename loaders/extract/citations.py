@@ -32,8 +32,8 @@ from policykg.model import Citation
 
 _OPEN, _CLOSE = "《〈<", "》〉>"
 _NUMBER = re.compile(
-    r"(?P<prefix>[\u4e00-\u9fff*＊]{1,12}?)(?P<open>[〔\[(【〈]?)(?P<year>(?:19|20)\d{2})"
-    r"(?P<close>[〕\])】〉]?)(?P<no>第?\d{1,5})(?P<hao>[号號])")
+    r"(?P<prefix>[\u4e00-\u9fff*＊]{1,12}?)(?P<open>[〔\[(【〈„「]?)(?P<year>(?:19|20)\d{2})"
+    r"(?P<close>[〕\])】〉‟」“”]?)(?P<no>第?\d{1,5})(?P<hao>[号號])")
 _PAREN_NUMBER = re.compile(r"\s*[(（]\s*(?P<num>[^()（）\n]{3,30}?[号號])\s*[)）]")
 _CLAUSE_END = ",;。:!?，；：！？\n|\t"
 _SENTENCE_END = "。!?！？\n"

@@ -19,7 +19,7 @@ from loaders.text.normalize import NormText
 
 # 文号: issuer abbreviation + year in brackets + serial + 号 (号 may be Traditional 號)
 DOCNUM = re.compile(
-    r"(?P<num>[\u4e00-\u9fff*＊]{1,12}[〔\[［(（【﹝]\s*(?P<year>(?:19|20)\d{2})\s*[〕\]］)）】﹞]\s*第?\s*\d{1,4}\s*[号號])"
+    r"(?P<num>[\u4e00-\u9fff*＊]{1,12}[〔\[［(（【﹝„「]\s*(?P<year>(?:19|20)\d{2})\s*[〕\]］)）】﹞‟」“”]\s*第?\s*\d{1,4}\s*[号號])"
 )
 _META_DOCNUM = re.compile(r"(?:发布文号|发文字号|文号|發文字號|文號)\s*[:：|】]?\s*\|?\s*(?P<num>[^\s|]{4,30}?[号號])")
 _META_DATE = re.compile(r"(?:发布日期|成文日期|發布日期)\s*[:：|】]?\s*\|?\s*(?P<d>\d{4}-\d{1,2}-\d{1,2})")

@@ -65,14 +65,37 @@ def own_end(n: Node) -> int:
     return n.children[0].start if n.children else n.end
 
 
-def extract_tasks(text: str, match: str, body_start: int, end: int, first_is_lead: bool = False) -> list[TaskDraft]:
+def extract_tasks(text: str, match: str, body_start: int, end: int, first_is_lead: bool = False,
+                  issues_attachment: bool = False) -> list[TaskDraft]:
     """``first_is_lead``: the convention (排序第一单位为牵头单位) was declared outside this range (by the notice
-    that issues the plan)."""
+    that issues the plan). ``issues_attachment``: the range is a notice whose plan follows it."""
     rows = _table_tasks(text, match, body_start, end) + _cell_rows(text, match, body_start, end)
     tasks = _tree_tasks(text, match, body_start, end, first_is_lead)
     if rows:
         tasks = sorted(tasks + rows, key=lambda t: t.start)
+    if not tasks and not build_tree(match, body_start, end):
+        tasks = _notice_duties(match, body_start, end, issues_attachment)
     return tasks
+
+
+def _notice_duties(match: str, a: int, b: int, issues_attachment: bool) -> list[TaskDraft]:
+    """Work items of a text without items or markers (a decision, a notice): its dated deliverables, and,
+    when it issues no plan of its own, its directives (请各有关单位…, 各地区各部门要…)."""
+    lex = lexicon("roles")["notice_duty"]
+    dated, directive = re.compile(lex["dated"]), re.compile(lex["directive"])
+    out: list[TaskDraft] = []
+    for sm in re.finditer(r"[^。！？!?\n]+", match[a:b]):
+        sa, sb = a + sm.start(), a + sm.end()
+        dm = directive.search(match, sa, sb)
+        if not (dated.search(match, sa, sb) or (dm and not issues_attachment)):
+            continue
+        start = dm.start() if dm else sa
+        while start < sb and match[start] in " \t，,；;":
+            start += 1
+        ts, te = _title_range(match, start, sb)
+        out.append(TaskDraft(node=None, path="", kind="work_item", start=start, end=_trim_end(match, start, sb),
+                             title_start=ts, title_end=te))
+    return out
 
 
 def _cell_rows(text: str, match: str, body_start: int, end: int) -> list[TaskDraft]:

@@ -132,3 +132,25 @@ def test_letter_spaced_words_stay_words():
     from loaders.text import normalize
 
     assert normalize("目   标   任   务\n牵头单位  市财政局").text == "目标任务\n牵头单位\t市财政局"
+
+
+def test_a_notice_without_items_keeps_its_dated_deliverable_and_a_decision_its_directive():
+    notice = """某某市人民政府关于印发2019年重点工作分解意见的通知
+各区人民政府，市直各部门：
+现将《2019年重点工作分解意见》印发你们。各单位要高度重视，结合实际制定实施方案，并于3月15日前报市政府督查室。
+某某市人民政府
+2019年3月1日
+2019年重点工作分解意见
+1.推进重点项目建设。（市发展改革委牵头）
+"""
+    ex = extract_text(notice)
+    first = [t for t in ex.tasks if t.doc_id == ex.documents[0].id]
+    assert [t.title for t in first] == ["各单位要高度重视,结合实际制定实施方案,并于3月15日前报市政府督查室"]
+    assert [str(d.date) for d in first[0].deadlines] == ["2019-03-15"]
+    decision = """某政发〔2016〕9号
+各县（区）人民政府，市政府各部门：
+市政府决定，对已不适应经济社会发展要求的83件市政府文件宣布失效。
+各县区各部门要抓紧对本地区本部门印发的文件进行清理，清理结果及时向社会公布。
+"""
+    assert [t.title for t in extract_text(decision).tasks] == [
+        "各县区各部门要抓紧对本地区本部门印发的文件进行清理,清理结果及时向社会公布"]
