@@ -730,11 +730,54 @@ TARGETS = QuestionType(
 
 
 # ----------------------------------------------------------------------------
+# agencies of a sector or generic role (by inference)
+
+
+def _p_sector(slots: dict[str, str]) -> Optional[dict[str, Any]]:
+    sector = clean_slot(slots.get("sector"))
+    within = clean_slot(slots.get("within")) or None
+    if not sector or _asks_which(sector) or (within and _asks_which(within)):
+        return None
+    return {"sector": sector, "within": within}
+
+
+def _h_sector(g: Any, p: dict[str, Any], zh: bool) -> Reply:
+    sector, within = p["sector"], p.get("within")
+    items = g.agencies_in(sector, within=within)
+    where = zh_en(zh, f"{within}的" if within else "", f" in {within}" if within else "")
+    if not items:
+        from interface.suggest import ensure_not_empty
+
+        ensure_not_empty(g)
+        return Reply(zh_en(zh, f"没有找到{where}{sector}。", f"No agency of “{sector}”{where}."))
+    names = "、".join(dict.fromkeys(a.agency for a in items))
+    return Reply(zh_en(zh, f"{where}{sector}：{names}。", f"“{sector}”{where}: {names}."),
+                 _ranked([a.sector_label or a.sector for a in items]), items)
+
+
+SECTOR = QuestionType(
+    intent="sector", query="agencies_in_sector",
+    describe="the agencies of a sector or generic role (财政部门), within a jurisdiction, by inference",
+    patterns=(
+        Pattern("zh", r"^(?:(?P<within>.+?[省市县区州])(?:的|内)?)?(?P<sector>[^的有]{1,8}(?:部门|机关))(?:有哪些|是哪些|包括哪些|都有谁|是谁|有哪几个)$",
+                "四川省的财政部门有哪些"),
+        Pattern("zh", r"^(?:(?P<within>.+?[省市县区州])(?:的|内)?)?哪些(?:单位|机构|部门)(?:属于|是)(?P<sector>.+?)$", "四川省哪些单位属于财政部门"),
+        Pattern("en", r"^(?:which|what|list) (?:agencies|units|bodies) are (?P<sector>.+?)(?: in (?P<within>.+))?$",
+                "Which agencies are 财政部门 in 四川省?"),
+        Pattern("en", r"^(?:which|what|list) (?P<sector>\S+) (?:departments|agencies) (?:are there )?in (?P<within>.+)$",
+                "Which finance agencies in 四川省?"),
+    ),
+    params=_p_sector, handler=_h_sector,
+    row=lambda a: {"agency": a.agency, "jurisdiction": a.jurisdiction or "", "level": a.level or "",
+                   "sector": f"{a.sector_label or ''} ({a.sector})", "via role": a.role or ""})
+
+
+# ----------------------------------------------------------------------------
 # the order patterns are tried in: specific before general
 
 REGISTRY: tuple[QuestionType, ...] = (
     REFORM, REFORM_UNITS, REPEAL, CITING_DOCUMENTS, CITING, PARTNERS, LEADS, DEPARTMENTS, EXPIRY, WHEN, DEADLINES,
-    IN_FORCE, TARGETS, AGENCY_TASKS,
+    IN_FORCE, TARGETS, SECTOR, AGENCY_TASKS,
 )
 
 BY_INTENT: dict[str, QuestionType] = {t.intent: t for t in REGISTRY}

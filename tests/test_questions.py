@@ -318,6 +318,13 @@ QUESTION_SET = [
     ("2017年6月30日有效的文件", "in_force", "有效的文件有10份"),
     ("哪些文件在2021年6月26日仍然有效", "in_force", "有效的文件有9份"),
     ("Which documents are in force on 2017-06-30?", "in_force", "10 documents are in force"),
+    # agencies of a sector or generic role, by inference (added as one record + these lines: issue 10)
+    ("四川省的财政部门有哪些", "sector", "四川省的财政部门：绵阳市财政局"),
+    ("财政部门有哪些", "sector", "绵阳市财政局"),
+    ("四川省哪些单位属于财政部门", "sector", "绵阳市财政局"),
+    ("绵阳市的教育行政部门有哪些", "sector", "绵阳市教育和体育局"),
+    ("Which agencies are 财政部门 in 四川省?", "sector", "in 四川省: 绵阳市财政局"),
+    ("Which finance agencies in 四川省?", "sector", "绵阳市人民政府金融工作办公室"),
 ]
 
 
@@ -386,3 +393,14 @@ def test_an_empty_graph_says_so_and_names_the_build_command(tmp_path):
             empty.ask("哪些部门负责去库存？")
         with pytest.raises(EmptyGraphError, match="the graph is empty"):
             empty.ask("2016年底前到期的任务")
+
+
+def test_the_readme_lists_every_question_type():
+    from interface.question_types import REGISTRY
+    from tests.conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for t in REGISTRY:
+        row = next((ln for ln in readme.splitlines() if ln.startswith(f"| `{t.intent}`:")), None)
+        assert row, f"README's table of questions has no row for {t.intent}"
+        assert all(p.example in row for p in t.patterns), f"README's {t.intent} row lacks an example"
