@@ -565,6 +565,13 @@ def impact(regulation: Optional[str] = typer.Argument(None, metavar="REGULATION"
                 report = g.expiry(on=on)
             else:
                 report = g.repeal_impact(regulation, change=change, on=on)
+            note = ""
+            if not report.items:  # nothing affected, or nothing built at all? (and what is near)
+                from interface.suggest import ensure_not_empty, explain_empty
+
+                ensure_not_empty(g)
+                if regulation is not None:
+                    note = explain_empty(g, ("citation", "document"), regulation)
     except PolicyKGError as exc:
         _fail(exc)
     if html_path is not None:
@@ -576,6 +583,7 @@ def impact(regulation: Optional[str] = typer.Argument(None, metavar="REGULATION"
         _print_csv(item_rows(report))
     else:
         print_report(console, report, limit=limit)
+        print_note(console, note)
 
 
 @app.command()
@@ -596,6 +604,11 @@ def deadlines(before: Optional[str] = typer.Option(None, "--before", help="due o
         lo_iso = iso_or_none(after, "--after") or ALL_TIME[0]
         with Analyst(backend) as g:
             rows = g.deadlines((lo_iso, hi), agency=agency)
+            note = "" if rows or not agency else _with_note(g, rows, "agency", agency)[1]
+            if not rows:
+                from interface.suggest import ensure_not_empty
+
+                ensure_not_empty(g)
     except PolicyKGError as exc:
         _fail(exc)
     if json_out:
@@ -613,6 +626,7 @@ def deadlines(before: Optional[str] = typer.Option(None, "--before", help="due o
                   _short(r.evidence.doc_title or r.evidence.doc_id, 22),
                   f"{r.evidence.source}:{r.evidence.start}-{r.evidence.end}")
     console.print(t)
+    print_note(console, note)
 
 
 @app.command()
@@ -622,7 +636,8 @@ def agency(name: str = typer.Argument(..., metavar="AGENCY", help="a written or 
 
     Example: policykg agency 市国税局
     """
-    p = _on_graph(backend, lambda g: g.agency_profile(name))
+    p, note = _on_graph(backend, lambda g: (lambda prof: (prof, "" if prof.tasks else
+                                                            _with_note(g, [], "agency", name)[1]))(g.agency_profile(name)))
     if json_out:
         _print_json(p)
         return
@@ -639,6 +654,7 @@ def agency(name: str = typer.Argument(..., metavar="AGENCY", help="a written or 
         t.add_row(x.role, _short(x.task_title, 30), _short(x.evidence.doc_title or x.evidence.doc_id, 26),
                   f"{x.evidence.source}:{x.evidence.start}-{x.evidence.end}")
     console.print(t)
+    print_note(console, note)
     if p.deadlines:
         t = Table("date", "deadline", "task", title="deadlines of its tasks")
         for d in p.deadlines:

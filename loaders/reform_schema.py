@@ -117,7 +117,8 @@ def _without_comments(x: Any) -> Any:
     return x
 
 
-def _label(ch: Any) -> str:
+def changes_label(ch: Any) -> str:
+    """``市国税局、市地税局 → 国家税务总局绵阳市税务局`` of a raw change entry (``?`` for what is missing)."""
     if not isinstance(ch, dict):
         return "?"
     f = ch.get("from")
@@ -199,6 +200,6 @@ def validate(data: Any, where: str) -> tuple[Optional[ReformFile], list[Optional
         try:
             changes.append(ChangeEntry.model_validate(ch))
         except ValidationError as exc:
-            problems.extend(f"changes[{i}] ({_label(ch)}): {m}" for m in _messages(exc, ch))
+            problems.extend(f"changes[{i}] ({changes_label(ch)}): {m}" for m in _messages(exc, ch))
             changes.append(None)
     return top, changes, problems

@@ -42,7 +42,7 @@ from typing import Any, Optional
 
 from loaders.authority import ResolvedAgency, load_authority, resolve
 from loaders.graph_rows import Edge, GraphRows, SourceGraph
-from loaders.reform_schema import KINDS, parse_date, validate  # noqa: F401  (KINDS: the schema declares them)
+from loaders.reform_schema import KINDS, changes_label, parse_date, validate  # noqa: F401  (the schema declares them)
 from policykg.errors import InputError
 
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -233,19 +233,6 @@ def load_reform(path: str | Path) -> Reform:
         raise ReformFileError(head + ":\n  " + "\n  ".join(problems))
     return Reform(id=rid, name=data.get("name") or rid, path=where, jurisdiction=data.get("jurisdiction"),
                   issuer=issuer, changes=tuple(changes), unchanged=tuple(unchanged), sources=dict(sources))
-
-
-def _entry_label(ch: dict) -> str:
-    return changes_label(ch)
-
-
-def changes_label(ch: Any) -> str:
-    if not isinstance(ch, dict):
-        return "?"
-    f = ch.get("from")
-    f = "、".join(x for x in f if isinstance(x, str)) if isinstance(f, list) else (f if isinstance(f, str) else "?")
-    t = ch.get("to") if isinstance(ch.get("to"), str) else "?"
-    return f"{f} → {t}"
 
 
 # ----------------------------------------------------------------------------

@@ -227,3 +227,15 @@ def test_every_build_reports_progress_file_by_file(tmp_path, monkeypatch, shared
         g.build(files, progress=lambda desc, i, n: seen.append((desc, i, n)))
     extracted = [(d, i, n) for d, i, n in seen if d.startswith("extract ")]
     assert sorted(i for _, i, _ in extracted) == list(range(1, 7)) and {n for _, _, n in extracted} == {6}
+
+
+@pytest.mark.parametrize("argv,near", [(["agency", "市财部局"], "Did you mean 市财政局?"),
+                                       (["deadlines", "--agency", "市财部局"], "Did you mean 市财政局?"),
+                                       (["impact", "财税〔2015〕第119号"], "Did you mean 财税〔2015〕119号?")])
+def test_other_commands_have_no_dead_ends_either(seeded_home, tmp_path, monkeypatch, argv, near):
+    monkeypatch.setenv("POLICYKG_HOME", str(seeded_home))
+    res = runner.invoke(app, argv)
+    assert res.exit_code == 0 and near in res.output, res.output
+    monkeypatch.setenv("POLICYKG_HOME", str(tmp_path / "nothing-built"))
+    res = runner.invoke(app, argv)
+    assert res.exit_code == 2 and "the graph is empty" in res.output and "policykg build" in res.output
