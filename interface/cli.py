@@ -196,15 +196,23 @@ def extract(paths: List[Path] = typer.Argument(..., metavar="PATH", help="text f
 
 @app.command()
 def evaluate(paths: List[Path] = typer.Argument(..., metavar="PATH", help="the text file(s) the gold describes"),
-             gold: Path = typer.Option(..., "--gold", help="gold JSON (shared/gold shape)"),
+             gold: Optional[Path] = typer.Option(None, "--gold", help="gold JSON (shared/gold shape)"),
+             coverage: bool = typer.Option(False, "--coverage", help="no gold: how much of the structure and "
+                                           "duty language of PATH… became facts, per genre"),
              json_out: bool = JsonOpt) -> None:
-    """Precision / recall / F1 per field of the extraction against a gold file.
+    """Precision / recall / F1 per field of the extraction against a gold file (or --coverage without gold).
 
     Example: policykg evaluate --gold ../shared/gold/seed.json data/mianyang-gazette-2016-06.txt
+             policykg evaluate --coverage ../shared/corpus/laws
     """
     from graph_api import extract_to_json
     from interface.evaluation import score
 
+    if coverage:
+        _inputs_exist([*paths])
+        return _print_coverage(paths, json_out)
+    if gold is None:
+        _fail(PolicyKGError("give --gold GOLD.json, or --coverage to measure without gold"))
     _inputs_exist([*paths, gold])
     try:
         pred = extract_to_json(paths)
@@ -221,6 +229,32 @@ def evaluate(paths: List[Path] = typer.Argument(..., metavar="PATH", help="the t
         else:
             t.add_row(k, "", "", f"acc {v['accuracy']:.3f}", "", "", str(v["n"]))
     console.print(t)
+
+
+def _print_coverage(paths: List[Path], json_out: bool) -> None:
+    from interface.evaluation import coverage
+
+    try:
+        res = coverage(paths)
+    except PolicyKGError as exc:
+        _fail(exc)
+    if json_out:
+        _print_json(res)
+        return
+    t = Table("genre", "files", "duty articles → provisions", "markers → roles", "第X条 seen", "items seen",
+              title="extraction coverage (no gold)")
+    for genre, g in res["genres"].items():
+        t.add_row(genre, str(g["files"]), *(f"{g[k + '_share']:.3f} ({g[c]}/{g[n]})" if g[n] else "–"
+                                             for n, c, k in (("duty_articles", "duty_covered", "duty"),
+                                                             ("markers", "markers_covered", "markers"),
+                                                             ("articles", "articles_seen", "articles"),
+                                                             ("items", "items_seen", "items"))))
+    console.print(t)
+    w = Table("file", "genre", "score", "duty", "markers", "第X条", "items", title="lowest coverage")
+    for c in res["lowest"]:
+        w.add_row(Path(c["path"]).name, c["genre"], f"{c['score']:.2f}", c["duty"], c["markers"], c["articles"],
+                  c["items"])
+    console.print(w)
 
 
 @ask_app.command("agencies")

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import difflib
 import re
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from loaders.graph_rows import match_key
@@ -157,3 +159,123 @@ def score(gold: dict[str, Any], pred: dict[str, Any]) -> dict[str, dict]:
 def _cited(s: str) -> str:
     m = re.search(r"[^《》〔〕\[\]()（）]{1,12}[〔\[(（［【][0-9]{4}[〕\])）］】][0-9]+号", _n(s))
     return ("no:" + _num(m.group(0))) if m else ("title:" + _n(s))
+
+
+# ----------------------------------------------------------------------------
+# coverage: a measure that needs no gold (``policykg evaluate --coverage PATH…``)
+
+_ARTICLE_LINE = re.compile(r"(?m)^[ \t　]*第[一二三四五六七八九十百零〇]+条(?:之[一二三四五六七八九十]+)?(?=[ \t　\u4e00-\u9fff(（])")
+_HEADING_LINE = re.compile(r"(?m)^[ \t　#]*第[一二三四五六七八九十百零〇]+[章节編编]")
+_ITEM_LINE = re.compile(r"(?m)^[ \t　]*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d{1,3}[.．、](?!\d)"
+                        r"|[（(]\d{1,3}[）)]|\d{1,3}[)）](?=\s*[\u4e00-\u9fff]))")
+
+
+@dataclass
+class FileCoverage:
+    path: str
+    genre: str
+    duty_articles: int = 0  # articles holding a duty word
+    duty_covered: int = 0  # … that became provisions with at least one duty-bearer
+    markers: int = 0  # 牵头 / 责任单位 markers
+    markers_covered: int = 0  # … inside a task that has a role
+    articles: int = 0  # 第X条 lines
+    articles_seen: int = 0  # … read as an article by the structure parser
+    items: int = 0  # numbered lines (一、 （一） 1. （1） 1）)
+    items_seen: int = 0  # … read as a provision node or held by an article
+
+    @property
+    def score(self) -> float:
+        """One figure to rank files by: the mean of the shares that apply."""
+        shares = [c / n for c, n in ((self.duty_covered, self.duty_articles), (self.markers_covered, self.markers),
+                                     (self.articles_seen, self.articles), (self.items_seen, self.items)) if n]
+        return sum(shares) / len(shares) if shares else 1.0
+
+
+def _genre(path: Path) -> str:
+    """The corpus folder a file sits in: the laws category (行政法规 …) or the gazette/dev folder."""
+    from loaders.laws import KNOWN_CATEGORIES
+
+    for anc in path.resolve().parents:
+        if anc.name in KNOWN_CATEGORIES:
+            return anc.name
+    return path.parent.name
+
+
+def file_coverage(path: Path) -> FileCoverage:
+    """How much of one file's structure and duty language the extractor turned into facts."""
+    import bisect
+
+    from loaders.extract.documents import segment
+    from loaders.extract.lexicon import lexicon
+    from loaders.extract.provisions import build_tree
+    from loaders.pipeline import extract_source
+    from loaders.text import normalize, read_source
+
+    src = read_source(path)
+    ex = extract_source(src)
+    norm = normalize(src.text, src.id)
+    text = norm.match
+    cov = FileCoverage(str(path), _genre(path))
+    lex = lexicon("provisions")
+    duty = re.compile("|".join(map(re.escape, lex["duty_cues"])))
+    marker = re.compile("|".join(map(re.escape, lex["role_markers"])))
+    # facts in normalised offsets
+    starts = norm.offsets
+    def npos(orig: int) -> int:
+        return bisect.bisect_left(starts, orig)
+    with_role = sorted((npos(t.span.start), npos(t.span.end)) for t in ex.tasks if t.lead or t.responsible)
+    prov_starts = sorted(npos(t.span.start) for t in ex.tasks if t.kind == "provision" and (t.lead or t.responsible))
+    # articles: from one 第X条 line to the next article or heading
+    bounds = sorted([m.start() for m in _ARTICLE_LINE.finditer(text)] + [m.start() for m in _HEADING_LINE.finditer(text)])
+    art_starts = [m.start() for m in _ARTICLE_LINE.finditer(text)]
+    nodes = [n for d in segment(norm) for n in build_tree(text, d.body_start, d.end)]
+    node_starts = {n.start for n in nodes}
+    article_nodes = [(n.start, n.end) for n in nodes if n.level == "article"]
+    article_starts = {s for s, _ in article_nodes}
+    for a in art_starts:
+        k = bisect.bisect_right(bounds, a)
+        b = bounds[k] if k < len(bounds) else len(text)
+        cov.articles += 1
+        cov.articles_seen += (a + len(text[a:a + 4]) - len(text[a:a + 4].lstrip(" \t　"))) in article_starts
+        if duty.search(text, a, b):
+            cov.duty_articles += 1
+            i = bisect.bisect_left(prov_starts, a)
+            cov.duty_covered += i < len(prov_starts) and prov_starts[i] < b
+    for m in marker.finditer(text):
+        cov.markers += 1
+        cov.markers_covered += any(s <= m.start() < e for s, e in with_role)
+    art_ranges = sorted(article_nodes)
+    for m in _ITEM_LINE.finditer(text):
+        a = m.start() + (len(m.group(0)) - len(m.group(0).lstrip(" \t　")))
+        cov.items += 1
+        k = bisect.bisect_right(art_ranges, (a, len(text))) - 1
+        inside = k >= 0 and art_ranges[k][0] <= a < art_ranges[k][1]
+        cov.items_seen += a in node_starts or inside
+    return cov
+
+
+def coverage(paths: list[Path], worst: int = 10) -> dict[str, Any]:
+    """Per genre: shares of duty articles → provisions with a duty-bearer, markers → roles, 第X条 and
+    numbered items → nodes; and the files with the lowest coverage."""
+    from graph_api import _expand
+
+    files = [f for f in _expand([Path(p) for p in paths])]
+    per = [file_coverage(f) for f in files]
+    genres: dict[str, dict[str, Any]] = {}
+    keys = (("duty_articles", "duty_covered"), ("markers", "markers_covered"), ("articles", "articles_seen"),
+            ("items", "items_seen"))
+    for c in per:
+        g = genres.setdefault(c.genre, {"files": 0, **{k: 0 for pair in keys for k in pair}})
+        g["files"] += 1
+        for pair in keys:
+            for k in pair:
+                g[k] += getattr(c, k)
+    for g in genres.values():
+        for n, c in keys:
+            g[c.replace("_covered", "").replace("_seen", "") + "_share"] = round(g[c] / g[n], 4) if g[n] else None
+    lowest = sorted(per, key=lambda c: (c.score, c.path))[:worst]
+    return {"genres": dict(sorted(genres.items())),
+            "lowest": [{"path": c.path, "genre": c.genre, "score": round(c.score, 4),
+                        "duty": f"{c.duty_covered}/{c.duty_articles}", "markers": f"{c.markers_covered}/{c.markers}",
+                        "articles": f"{c.articles_seen}/{c.articles}", "items": f"{c.items_seen}/{c.items}"}
+                       for c in lowest]}
