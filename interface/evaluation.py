@@ -70,7 +70,7 @@ def _pair_tasks(gt: list[dict], pt: list[dict], docs: dict[str, str]) -> list[tu
         for j, p in enumerate(pt):
             if docs.get(g.get("doc")) not in (None, p.get("doc")):
                 continue
-            s = _sim(g.get("title"), p.get("title"))
+            s = max(_sim(g.get("title"), p.get("title")), _sim(g.get("title"), p.get("text")) if p.get("text") else 0.0)
             if s >= 0.5:
                 cands.append((s, i, j))
     cands.sort(reverse=True)

@@ -163,8 +163,9 @@ def _entry(raw: dict, generic: bool, sectors: dict, where: str) -> AuthorityEntr
         raise ExtractionError(f"{where}: {pref}: unknown sector {sector!r} (not in 'sectors')")
     if generic:
         from loaders.extract.agencies import is_generic
+        from loaders.extract.roles import looks_like_unit
 
-        if not is_generic(pref):
+        if not (is_generic(pref) or not looks_like_unit(pref)):  # as make_ref decides: 财政部门, a bare stem 公安
             raise ExtractionError(f"{where}: generic role {pref!r} is not generic for the extractor "
                                   "(add a pattern to generic_patterns in data/lexicon/agencies.json)")
         node_id = _by_rules(pref, None).id

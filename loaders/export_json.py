@@ -48,7 +48,7 @@ def to_gold_shape(ex: Extraction) -> dict[str, Any]:
             "addressees": list(d.addressees), "parent": d.parent_id, "span": _span(d.span),
         } for d in ex.documents],
         "tasks": [{
-            "id": t.id, "doc": t.doc_id, "path": t.path, "title": t.title, "kind": t.kind,
+            "id": t.id, "doc": t.doc_id, "path": t.path, "title": t.title, "text": t.text, "kind": t.kind,
             "lead": [a.name for a in t.lead], "responsible": [a.name for a in t.responsible],
             "cites": list(t.cites), "deadlines": [_deadline(d) for d in t.deadlines],
             "agencies": [dict(_agency(a), role="lead") for a in t.lead] +

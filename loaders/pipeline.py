@@ -136,6 +136,8 @@ def _facts(source: Source, norm: NormText, drafts: list[DocDraft]) -> Extraction
         if not any((td.lead or td.responsible) and not _in_prose(td) for td in task_drafts):
             for m in mentions_in(norm, d.body_start, d.end, doc_id, context):
                 mentions.append(m)
+        else:
+            mentions.extend(_provision_mentions(norm, task_drafts, doc_id, context))
         # 有效期5年 (本规定自印发之日起实施，有效期5年) → Document.valid_until (issue 4: in_force_on)
         if "有效期" in match[d.body_start:d.end]:
             valid_from = d.date or (drafts[d.parent].date if d.parent is not None else None)
@@ -158,6 +160,23 @@ def _facts(source: Source, norm: NormText, drafts: list[DocDraft]) -> Extraction
 def _in_prose(td) -> bool:
     """Roles read from the task's sentences (X等部门牵头…), not from a 牵头/责任 marker."""
     return bool(td.markers) and all(g.sentence is not None for g in td.markers)
+
+
+def _provision_mentions(norm: NormText, drafts, doc_id: str, context: Optional[str]) -> list[AgencyMention]:
+    """Each duty-bearer of a regulation's provisions, once, with the clause that first obliges it."""
+    out: list[AgencyMention] = []
+    seen: set[str] = set()
+    for td in drafts:
+        if td.kind != "provision":
+            continue
+        for u in td.lead + td.responsible:
+            if u.name in seen:
+                continue
+            seen.add(u.name)
+            out.append(AgencyMention(doc_id=doc_id, agency=make_ref(norm, u, context),
+                                     role_text=_clean(norm.text[td.title_start:td.title_end]),
+                                     span=norm.span(td.title_start, td.title_end)))
+    return out
 
 
 def _assign_targets(found, task_ranges: list[tuple[int, int, str]], norm: NormText, doc_id: str) -> list:

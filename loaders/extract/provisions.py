@@ -101,7 +101,7 @@ def build_tree(text: str, start: int, end: int) -> list[Node]:
     for line in text[start:end].split("\n"):
         a = pos
         pos += len(line) + 1
-        stripped = line.lstrip()
+        stripped = line.lstrip(" \t#")  # a Markdown heading (## 第一章 总则) is a chapter like any other
         lead = len(line) - len(stripped)
         in_article = has_articles and any(n.level == "article" for n in stack)
         found = _line_marker(stripped, in_article, "|" in stripped[:20])

@@ -5,7 +5,8 @@
 * A provision holding several separately marked blocks gives one task per block
   (targets listed one after another, each with its own (X牵头)).
 * A document with no markers: its numbered leaf items are the tasks; a regulation's
-  duty-bearing articles (第X条 … 应/负责/要 …) are tasks of kind ``provision``.
+  duty-bearing articles are tasks of kind ``provision`` (:mod:`loaders.extract.articles`), with
+  their duty-bearers as lead / responsible (:mod:`loaders.extract.duty_bearers`).
 """
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
+from loaders.extract.articles import article_provisions, is_liability_chapter
+from loaders.extract.duty_bearers import defined_names
 from loaders.extract.lexicon import lexicon
 from loaders.extract.prose_roles import prose_markers
 from loaders.extract.provisions import Node, build_tree
@@ -23,12 +26,6 @@ from loaders.extract.roles import (MarkerGroup, Unit, declares_first_lead, find_
 
 _SENTENCE_END = "。；;！？!?"
 _TASK_SECTION = re.compile(r"任务|重点|举措|措施|工作|行动|分工|目标")
-_NOT_DUTY_ARTICLE = re.compile(r"^(?:本(?:规定|办法|条例|细则|制度)(?:所称|自|由)|为了?[^，,。]{0,60}(?:制定|特制定))")
-_DUTY = re.compile(
-    r"(?:中心|部门|政府|机关|机构|办公室|厅|局|委|单位|组织)[^。；;:：]{0,80}?"
-    r"(?:应当|应|要|负责|须|需|可|责令|参照|给予|建议|追究)"
-    r"|参照本(?:规定|办法)执行|由[^。；;]{2,30}负责"
-)
 
 
 @dataclass
@@ -200,10 +197,7 @@ def _tree_tasks(text: str, match: str, body_start: int, end: int, declared: bool
             return _split_marked(text, match, None, gs, first_is_lead, body_start, end)
         return []
     if any(n.level == "article" for n in nodes):
-        for n in nodes:
-            if n.level == "article" and _is_duty_article(match[n.body_start:n.end]):
-                drafts.append(_task(match, n, n.body_start, n.end, "provision", article=True))
-        return drafts
+        return _article_tasks(text, match, nodes, body_start, end)
     items = [n for n in nodes if n.level in ("item", "subitem") and n.is_leaf]
     if not items:
         items = [n for n in nodes if n.level == "section" and n.is_leaf and n.parent is not None
@@ -239,6 +233,26 @@ def _prose_tasks(match: str, n: Node, groups: list[MarkerGroup], first_is_lead: 
     return out
 
 
+def _article_tasks(text: str, match: str, nodes: list[Node], body_start: int, end: int) -> list[TaskDraft]:
+    """A regulation: one provision per duty-bearing article, or per paragraph when they oblige different bodies."""
+    known = frozenset(defined_names(text, match, body_start, end))
+    drafts: list[TaskDraft] = []
+    for n in nodes:
+        if n.level != "article":
+            continue
+        chapter = n.parent if n.parent is not None and n.parent.level == "chapter" else None
+        liability = chapter is not None and is_liability_chapter(match[chapter.body_start:chapter.body_start + 30]
+                                                                 .split("\n", 1)[0])
+        for p in article_provisions(text, match, n, known, liability):
+            path = n.path + (f"/{p.paragraph}" if p.paragraph else "")
+            drafts.append(TaskDraft(
+                node=n, path=path, kind="provision", start=p.start, end=p.end, title_start=p.title_start,
+                title_end=p.title_end,
+                lead=[Unit(bd.name, bd.start, bd.end) for bd in p.bodies if bd.role == "lead"],
+                responsible=[Unit(bd.name, bd.start, bd.end) for bd in p.bodies if bd.role == "responsible"]))
+    return drafts
+
+
 def _carry_forward(drafts: list[TaskDraft]) -> None:
     """Units a marker declares for all later tasks ("以下各项工作均需X落实，不再列出")."""
     carried: list[Unit] = []
@@ -256,19 +270,11 @@ def _top(n: Node) -> Node:
     return n
 
 
-def _is_duty_article(s: str) -> bool:
-    s = s.strip()
-    if _NOT_DUTY_ARTICLE.match(s):
-        return False
-    first = re.split(r"[。:：]", s, maxsplit=1)[0]
-    return bool(_DUTY.search(first))
-
-
-def _title_range(match: str, a: int, b: int, article: bool = False) -> tuple[int, int]:
+def _title_range(match: str, a: int, b: int) -> tuple[int, int]:
     """The first sentence (heading phrase) of text[a:b]."""
     while a < b and match[a] in " \t\n|:：?？。，,、;；":  # a title never starts with punctuation
         a += 1
-    stops = _SENTENCE_END + ("：:" if article else "")
+    stops = _SENTENCE_END
     k = a
     depth = 0
     while k < b:
@@ -289,8 +295,8 @@ def _title_range(match: str, a: int, b: int, article: bool = False) -> tuple[int
     return a, e
 
 
-def _task(match: str, n: Node, a: int, b: int, kind: str, article: bool = False) -> TaskDraft:
-    ts, te = _title_range(match, a, b, article)
+def _task(match: str, n: Node, a: int, b: int, kind: str) -> TaskDraft:
+    ts, te = _title_range(match, a, b)
     return TaskDraft(node=n, path=n.path, kind=kind, start=n.start, end=_trim_end(match, n.start, b),
                      title_start=ts, title_end=te)
 
