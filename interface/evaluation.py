@@ -257,9 +257,9 @@ def file_coverage(path: Path) -> FileCoverage:
 def coverage(paths: list[Path], worst: int = 10) -> dict[str, Any]:
     """Per genre: shares of duty articles → provisions with a duty-bearer, markers → roles, 第X条 and
     numbered items → nodes; and the files with the lowest coverage."""
-    from graph_api import _expand
-
-    files = [f for f in _expand([Path(p) for p in paths])]
+    files: list[Path] = []
+    for p in map(Path, paths):
+        files.extend(sorted(x for x in p.rglob("*") if x.suffix in (".txt", ".md")) if p.is_dir() else [p])
     per = [file_coverage(f) for f in files]
     genres: dict[str, dict[str, Any]] = {}
     keys = (("duty_articles", "duty_covered"), ("markers", "markers_covered"), ("articles", "articles_seen"),
