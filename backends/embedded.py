@@ -35,7 +35,7 @@ class EmbeddedBackend(Traced):
 
     def run(self, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
         self._traced(name, params)
-        return run_embedded(self.store.store, name, params)
+        return run_embedded(self.store.store, name, params, self.store.keywords)
 
     def read(self, text: str, params: Optional[dict[str, Any]] = None) -> list[dict[str, Any]]:
         return run_user_embedded(self.store.store, text)

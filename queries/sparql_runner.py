@@ -44,13 +44,32 @@ def _py(value: str, datatype: Optional[str]) -> Any:
     return value
 
 
-def run_embedded(store, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
-    """Run queries/NAME.rq on a pyoxigraph Store with substitutions."""
+_KEYWORD = re.compile(r"#@keyword[ \t]+(\w+)[ \t]+(\w+)[ \t]+\?(\w+)[ \t]*\n(.*?)#@end-keyword", re.S)
+
+
+def use_keyword_index(text: str, params: dict[str, Any], keywords) -> str:
+    """Replace each ``#@keyword KIND PARAM ?VAR`` … ``#@end-keyword`` block (a scan that finds the
+    candidates) by ``VALUES ?VAR { … }`` from the keyword index (:mod:`loaders.keyword_index`).
+    The query keeps its own test on each candidate, so the answers are the scan's."""
+    def values(m: re.Match) -> str:
+        kind, param, var = m.group(1), m.group(2), m.group(3)
+        value = params.get(param)
+        if not isinstance(value, str):
+            return m.group(0)
+        iris = keywords.lookup(kind, value)
+        return f"VALUES ?{var} {{ {' '.join('<' + i + '>' for i in iris)} }}\n"  # IRIs we minted: ASCII, no '>'
+    return _KEYWORD.sub(values, text)
+
+
+def run_embedded(store, name: str, params: dict[str, Any], keywords=None) -> list[dict[str, Any]]:
+    """Run queries/NAME.rq on a pyoxigraph Store with substitutions; ``keywords`` (a
+    :class:`loaders.keyword_index.KeywordIndex`) replaces the query's keyword scans by lookups."""
     import pyoxigraph as ox
 
     q = load_query(name, "sparql")
     _check(q, params)
-    text = bind_values(q.text, params, list(q.params))
+    text = q.text if keywords is None else use_keyword_index(q.text, params, keywords)
+    text = bind_values(text, params, list(q.params))
     try:
         res = store.query(text, use_default_graph_as_union=True)
     except SyntaxError as exc:

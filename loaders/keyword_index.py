@@ -1,0 +1,102 @@
+"""A keyword index beside an RDF store: which tasks or agencies a keyword names, without scanning.
+
+SPARQL has no text index, so ``CONTAINS`` over every task's text is a scan of the whole
+corpus. This index is an SQLite FTS5 table (trigram tokenizer: any substring of three or
+more characters is an index lookup; a one- or two-character keyword, frequent in Chinese
+(财政, 住房), falls back to ``LIKE`` on the same table, still in SQLite's C code). It only
+narrows: the named query binds the candidates with ``VALUES`` and keeps its own
+``CONTAINS`` test on each, so its answers are exactly those of the scan
+(``tests/integration/test_parity.py``).
+
+Kinds of entries (``text`` is in match form, :func:`loaders.graph_rows.match_key`):
+- ``task``: a task's ``matchText`` and its document's ``matchTitle`` (departments_for_goal);
+- ``agency``: an agency's ``matchKey`` and its authority labels (no source: shared), and each
+  name an agency is written as in a task (the task's source).
+
+It is updated with the store: :meth:`replace_sources` deletes the entries of the replaced
+sources and adds those of the new rows, in the same call as the store's load.
+"""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Iterable, Optional
+
+from loaders.graph_rows import GraphRows
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS entries (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, iri TEXT NOT NULL,
+                                    source TEXT, text TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS entries_source ON entries(source);
+CREATE VIRTUAL TABLE IF NOT EXISTS entries_fts USING fts5(text, content='entries', content_rowid='id',
+                                                          tokenize='trigram');
+CREATE TRIGGER IF NOT EXISTS entries_ai AFTER INSERT ON entries BEGIN
+  INSERT INTO entries_fts(rowid, text) VALUES (new.id, new.text);
+END;
+CREATE TRIGGER IF NOT EXISTS entries_ad AFTER DELETE ON entries BEGIN
+  INSERT INTO entries_fts(entries_fts, rowid, text) VALUES ('delete', old.id, old.text);
+END;
+"""
+
+
+class KeywordIndex:
+    """The index at ``path`` (an SQLite file; ``None``: in memory)."""
+
+    def __init__(self, path: Optional[Path] = None):
+        self.path = path
+        self.db = sqlite3.connect(str(path) if path else ":memory:", check_same_thread=False)
+        self.db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def clear(self) -> None:
+        with self.db:
+            self.db.execute("DELETE FROM entries")
+
+    def replace_sources(self, rows: GraphRows, sources: Iterable[str]) -> None:
+        from loaders.rdf_writer import iri
+
+        sources = sorted(set(sources))
+        labels = {n.id: n.label for n in rows.nodes}
+        labels.update(rows.known)
+        titles = {n.id: n.props.get("matchTitle") or "" for n in rows.nodes if n.label == "Document"}
+        entries: list[tuple[str, str, Optional[str], str]] = []
+        for n in rows.nodes:
+            if n.label == "Agency":
+                names = [n.props.get("matchKey") or ""] + list(n.props.get("altLabels") or []) \
+                    + list(n.props.get("hiddenLabels") or [])
+                entries.append(("agency", str(iri(n.id, "Agency")), None, "\n".join(x for x in names if x)))
+        task_doc = {e.src: e.dst for e in rows.edges if e.type == "IN_DOCUMENT"}
+        for n in rows.nodes:
+            if n.label == "Task":
+                text = (n.props.get("matchText") or "") + "\n" + titles.get(task_doc.get(n.id, ""), "")
+                entries.append(("task", str(iri(n.id, "Task")), n.source_id, text))
+        for e in rows.edges:
+            if e.type in ("LEADS", "SHARES") and e.props.get("name"):
+                entries.append(("agency", str(iri(e.src, labels.get(e.src, "Agency"))), e.source_id,
+                                e.props["name"]))
+        with self.db:
+            for k in range(0, len(sources), 500):
+                chunk = sources[k:k + 500]
+                self.db.execute(f"DELETE FROM entries WHERE source IN ({','.join('?' * len(chunk))})", chunk)
+            shared = [e[1] for e in entries if e[2] is None]
+            for k in range(0, len(shared), 500):  # a shared agency's own entry is rewritten, not repeated
+                chunk = shared[k:k + 500]
+                self.db.execute("DELETE FROM entries WHERE source IS NULL AND kind = 'agency' "
+                                f"AND iri IN ({','.join('?' * len(chunk))})", chunk)
+            self.db.executemany("INSERT INTO entries(kind, iri, source, text) VALUES (?, ?, ?, ?)", entries)
+
+    def lookup(self, kind: str, keyword: str) -> list[str]:
+        """IRIs of the entries of ``kind`` whose text contains ``keyword`` (match form), sorted."""
+        if not keyword:
+            return []
+        if len(keyword) >= 3:  # trigram: a substring query is an index lookup
+            q = ("SELECT DISTINCT e.iri FROM entries_fts f JOIN entries e ON e.id = f.rowid "
+                 "WHERE entries_fts MATCH ? AND e.kind = ?")
+            found = self.db.execute(q, ('"' + keyword.replace('"', '""') + '"', kind)).fetchall()
+        else:  # shorter than a trigram: LIKE over the table (a scan in SQLite, no index)
+            pattern = "%" + keyword.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            found = self.db.execute("SELECT DISTINCT iri FROM entries WHERE kind = ? AND text LIKE ? ESCAPE '\\'",
+                                    (kind, pattern)).fetchall()
+        return sorted(r[0] for r in found)
