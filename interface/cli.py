@@ -651,15 +651,12 @@ def deadlines(before: Optional[str] = typer.Option(None, "--before", help="due o
     if csv_out:
         _print_csv([_flat(r) for r in rows])
         return
-    t = Table("date", "deadline", "task", "lead", "responsible", "document", "source",
-              title=f"deadlines {lo_iso} … {hi}" + (f" of {agency}" if agency else "") + f" ({len(rows)})")
-    for r in rows:
-        t.add_row(r.deadline.date or "", r.deadline.text, _short(r.task_title, 26),
-                  "、".join(a.name for a in r.agencies if a.role == "lead"),
-                  _short("、".join(a.name for a in r.agencies if a.role == "responsible"), 30),
-                  _short(r.evidence.doc_title or r.evidence.doc_id, 22),
-                  f"{r.evidence.source}:{r.evidence.start}-{r.evidence.end}")
-    console.print(t)
+    from interface.question_types import DEADLINES
+
+    console.print(f"deadlines {lo_iso} … {hi}" + (f" of {agency}" if agency else "") + f" ({len(rows)})")
+    rows_shown = [dict(DEADLINES.row(r), responsible="、".join(a.name for a in r.agencies if a.role == "responsible"))
+                  for r in rows]
+    print_cards(console, rows_shown, [r.evidence for r in rows])
     print_note(console, note)
 
 
@@ -683,11 +680,10 @@ def agency(name: str = typer.Argument(..., metavar="AGENCY", help="a written or 
     console.print(f"leads {p.lead} tasks, shares {p.responsible}")
     for s in p.successors:
         console.print(f"after the 2018 reform: {s}")
-    t = Table("role", "task", "document", "source", title=f"tasks ({len(p.tasks)})")
-    for x in p.tasks:
-        t.add_row(x.role, _short(x.task_title, 30), _short(x.evidence.doc_title or x.evidence.doc_id, 26),
-                  f"{x.evidence.source}:{x.evidence.start}-{x.evidence.end}")
-    console.print(t)
+    from interface.question_types import AGENCY_TASKS
+
+    console.print(f"tasks ({len(p.tasks)})")
+    print_cards(console, [AGENCY_TASKS.row(x) for x in p.tasks], [x.evidence for x in p.tasks])
     print_note(console, note)
     if p.deadlines:
         t = Table("date", "deadline", "task", title="deadlines of its tasks")

@@ -239,3 +239,13 @@ def test_other_commands_have_no_dead_ends_either(seeded_home, tmp_path, monkeypa
     monkeypatch.setenv("POLICYKG_HOME", str(tmp_path / "nothing-built"))
     res = runner.invoke(app, argv)
     assert res.exit_code == 2 and "the graph is empty" in res.output and "policykg build" in res.output
+
+
+def test_deadlines_and_agency_show_their_evidence(seeded_home, monkeypatch):
+    monkeypatch.setenv("POLICYKG_HOME", str(seeded_home))
+    monkeypatch.delenv("COLUMNS", raising=False)
+    res = runner.invoke(app, ["deadlines", "--before", "2016-06-30"])
+    assert res.exit_code == 0 and "(5)" in res.output.splitlines()[0]
+    assert "mianyang-gazette-2016-06:19828-20052" in res.output and "“３．提高住房公积金使用率" in res.output
+    res = runner.invoke(app, ["agency", "市国税局"])
+    assert res.exit_code == 0 and "tasks (8)" in res.output and "“（七）加大奖补支持" in res.output
