@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Optional
 
 from loaders.extract.lexicon import lexicon
@@ -54,13 +55,20 @@ def doc_type_of(title: str | None, text: str = "") -> Optional[str]:
     types = lexicon("documents")["types"]
     if title:
         t = re.sub(r"[（(][^（()）]*[)）]$", "", title.strip())
-        for word in sorted(types, key=len, reverse=True):
-            if t.endswith(word):
-                return types[word]
+        m = _type_words().search(t)
+        if m:
+            return types[m.group(0)]
     for cue, typ in lexicon("documents")["type_cues"].items():
         if cue in text:
             return typ
     return None
+
+
+@lru_cache(maxsize=1)
+def _type_words() -> re.Pattern:
+    """The type word a title ends with, longest first."""
+    words = sorted(lexicon("documents")["types"], key=len, reverse=True)
+    return re.compile("(?:" + "|".join(map(re.escape, words)) + ")$")
 
 
 def _is_title_like(s: str) -> bool:
@@ -257,6 +265,9 @@ def _after_attachment_labels(lines, line_match) -> set[int]:
     return out
 
 
+_NAMED_TITLE = re.compile(r"《([^《》]{4,80}(?:《[^《》]{1,40}》[^《》]{0,40})*)》")
+
+
 def _titles_named_before_signature(lines, line_match) -> set[int]:
     """Lines that repeat a 《》 title named above them, after a date (signature) line: a notice that issues a
     plan, then the plan's title line and its body."""
@@ -269,8 +280,9 @@ def _titles_named_before_signature(lines, line_match) -> set[int]:
             out.add(k)
         if _DATE_LINE.match(s):
             signed = k  # the latest signature so far
-        for m in re.finditer(r"《([^《》]{4,80}(?:《[^《》]{1,40}》[^《》]{0,40})*)》", s):
-            named_at.setdefault(_title_key(m.group(1)), k)
+        if "《" in s:
+            for m in _NAMED_TITLE.finditer(s):
+                named_at.setdefault(_title_key(m.group(1)), k)
     return out
 
 

@@ -47,6 +47,8 @@ def _rx(name: str) -> re.Pattern:
 def prose_markers(text: str, match: str, start: int, end: int) -> list[MarkerGroup]:
     """Every sentence in text[start:end] whose subject is a unit list followed by a role verb."""
     out: list[MarkerGroup] = []
+    if _rx("verb").search(match, start, end) is None:
+        return out
     for sm in _SENTENCE.finditer(match, start, end):
         g = _sentence(text, match, sm.start(), sm.end())
         if g is not None:

@@ -51,7 +51,15 @@ def _column(cell: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def _role_header_line() -> re.Pattern:
+    cols = lexicon("roles")["table_columns"]
+    return re.compile(r"(?m)^[ \t]*(?:" + cols["lead"] + "|" + cols["responsible"] + r")[ \t]*$")
+
+
 def cell_per_line_rows(text: str, match: str, a: int, b: int) -> list[Row]:
+    if _role_header_line().search(match, a, b) is None:
+        return []  # no 牵头单位 / 责任单位 header cell on a line of its own
     lines = _lines(match, a, b)
     out: list[Row] = []
     k = 0
