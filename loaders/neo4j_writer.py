@@ -47,6 +47,8 @@ REL_TYPES: tuple[str, ...] = (
 )
 ENTITY = "Entity"
 BATCH_SIZE = 1000
+#: rows per transaction when writing sources the database does not hold yet (CREATE, no MERGE)
+BULK_BATCH_SIZE = 5000
 #: Marks a database that :meth:`Neo4jWriter.clear` may wipe (a scratch database of the tests). A schema
 #: constraint on a label no data uses, not a node: it survives the wipe and no count sees it.
 SCRATCH_MARKER = "policykg_scratch_database"
@@ -76,12 +78,28 @@ def _edge_query(rel_type: str) -> str:
             f"SET r = row.props RETURN count(r) AS written")
 
 
+def _new_node_query(label: str) -> str:
+    # a source the database does not hold yet: its nodes are new (ids start with the source id)
+    return f"UNWIND $rows AS row CREATE (n:{ENTITY}:{label}) SET n = row.props RETURN count(n) AS written"
+
+
+def _new_edge_query(rel_type: str) -> str:
+    # … and so are its relationships: CREATE, no MERGE scanning the relationships of a busy agency
+    return (f"UNWIND $rows AS row "
+            f"MATCH (a:{ENTITY} {{id: row.src}}) MATCH (b:{ENTITY} {{id: row.dst}}) "
+            f"CREATE (a)-[r:{rel_type}]->(b) SET r = row.props RETURN count(r) AS written")
+
+
 QUERIES: dict[str, str] = {}
+#: the same names, for sources new to the database (:meth:`Neo4jWriter.write`'s bulk path)
+NEW_QUERIES: dict[str, str] = {}
 for _label in NODE_LABELS:
     QUERIES[f"node:{_label}"] = _owned_node_query(_label)
     QUERIES[f"shared:{_label}"] = _shared_node_query(_label)
+    NEW_QUERIES[f"node:{_label}"] = _new_node_query(_label)
 for _type in REL_TYPES:
     QUERIES[f"edge:{_type}"] = _edge_query(_type)
+    NEW_QUERIES[f"edge:{_type}"] = _new_edge_query(_type)
 
 DELETE_OWNED_NODES = f"MATCH (n:{ENTITY} {{sourceId: $source}}) DETACH DELETE n RETURN count(*) AS deleted"
 DELETE_OWNED_RELS = {t: f"MATCH ()-[r:{t} {{sourceId: $source}}]->() DELETE r RETURN count(*) AS deleted"
@@ -251,6 +269,8 @@ class Neo4jWriter:
         self.driver = driver
         self.database = database or "neo4j"
         self.batch_size = batch_size
+        self.bulk_batch_size = max(batch_size, BULK_BATCH_SIZE)
+        self._schema_ready = False
         # only for messages (never the credentials)
         self.uri = settings.uri if settings is not None else "the Neo4j server"
 
@@ -291,12 +311,31 @@ class Neo4jWriter:
     # -- schema ---------------------------------------------------------------
 
     def ensure_schema(self) -> list[str]:
-        """Create constraints and indexes (``IF NOT EXISTS``) and wait until they are online."""
+        """Create constraints and indexes (``IF NOT EXISTS``) and wait until they are online
+        (once per writer: a build loading many batches checks the schema once)."""
         stmts = schema_statements()
+        if self._schema_ready:
+            return stmts
         for s in stmts:
             self._run("creating the schema", s)
         self._run("waiting for indexes", "CALL db.awaitIndexes(300)")
+        self._schema_ready = True
         return stmts
+
+    def sources_held(self, sources: set[str]) -> set[str]:
+        """Which of ``sources`` own a node or a relationship in the database (index seeks)."""
+        if not sources:
+            return set()
+        ids = sorted(sources)
+        held = {r["s"] for r in self._run("looking up sources", f"MATCH (n:{ENTITY}) WHERE n.sourceId IN $ids "
+                                          "RETURN DISTINCT n.sourceId AS s", {"ids": ids}).records}
+        for t in REL_TYPES:
+            rest = [x for x in ids if x not in held]
+            if not rest:
+                break
+            held |= {r["s"] for r in self._run("looking up sources", f"MATCH ()-[r:{t}]->() WHERE r.sourceId IN $ids "
+                                               "RETURN DISTINCT r.sourceId AS s", {"ids": rest}).records}
+        return held
 
     # -- writing --------------------------------------------------------------
 
@@ -316,7 +355,11 @@ class Neo4jWriter:
         # and every source's edges need them.
         for name, batch in shape_batches(GraphRows(nodes=shared.nodes), self.batch_size):
             self._account(res, name, batch, self._run(f"writing {name}", QUERIES[name], {"rows": batch}))
-        for source_id in sorted(set(per_source) | replace):
+        # sources to replace that the database does not hold yet: no delete, no MERGE; all their
+        # rows together in large batches, one transaction per batch (the bulk path of a first build)
+        held = self.sources_held(replace)
+        new = sorted(s for s in per_source if s in replace and s not in held)
+        for source_id in sorted((set(per_source) | replace) - set(new)):
             part = per_source.get(source_id, GraphRows())
             batches = shape_batches(part, self.batch_size)
             if source_id in replace:
@@ -325,6 +368,13 @@ class Neo4jWriter:
                 for name, batch in batches:
                     self._account(res, name, batch,
                                   self._run(f"writing {name} of {source_id}", QUERIES[name], {"rows": batch}))
+        if new:
+            bulk = GraphRows()
+            for source_id in new:
+                bulk.extend(per_source[source_id])
+            for name, batch in shape_batches(bulk, self.bulk_batch_size):
+                self._account(res, name, batch, self._run(f"writing {name} of new sources", NEW_QUERIES[name],
+                                                          {"rows": batch}))
         if shared.edges:
             for name, batch in shape_batches(GraphRows(edges=shared.edges), self.batch_size):
                 self._account(res, name, batch, self._run(f"writing {name}", QUERIES[name], {"rows": batch}))
