@@ -126,10 +126,24 @@ def split_units(text: str, match: str, start: int, end: int) -> list[Unit]:
         tail = re.search(r"等(?:有关|相关|其他)?(?:部门|单位|机构)$", match[a:b])
         if tail and looks_like_unit(match[a:a + tail.start()]):  # 市财政局等部门 → 市财政局
             b = a + tail.start()
-        name = text[a:b]
-        if 2 <= len(name) <= 40 and not re.search(r"[。：:；;！？]", name) and not re.search(r"\d{3,}", name):
-            out.append(Unit(name, a, b))
+        for a, b in _conjuncts(match, a, b):
+            name = text[a:b]
+            if 2 <= len(name) <= 40 and not re.search(r"[。：:；;！？]", name) and not re.search(r"\d{3,}", name):
+                out.append(Unit(name, a, b))
     return out
+
+
+_CONJUNCTION = re.compile(r"及|和|与|以及")
+
+
+def _conjuncts(match: str, a: int, b: int) -> list[tuple[int, int]]:
+    """市级各有关部门及各县市区政府 → two units, when both sides are units (住房和城乡建设局 stays whole)."""
+    for m in _CONJUNCTION.finditer(match, a, b):
+        left, right = match[a:m.start()], match[m.end():b]
+        if len(left) >= 2 and len(right) >= 2 and not right.startswith("其") and looks_like_unit(left) \
+                and looks_like_unit(right) and _ORG_TAIL.search(left):
+            return [(a, m.start())] + _conjuncts(match, m.end(), b)
+    return [(a, b)]
 
 
 def _convention_only(content: str) -> bool:

@@ -174,7 +174,9 @@ def _tree_tasks(text: str, match: str, body_start: int, end: int, declared: bool
             marked[i] = gs
     drafts: list[TaskDraft] = []
     complete = [g for gs in marked.values() for g in gs if not g.cut and not g.bare and g.sentence is None]
-    bare_is_lead = bool(complete) and all(g.lead and not g.responsible and not g.alone for g in complete)
+    # markers that always name their lead first: a cut marker (…(X、Y) names leads too
+    bare_is_lead = bool(complete) and all(g.lead and not g.alone and (not g.responsible or g.lead[0].start < g.responsible[0].start)
+                                          for g in complete)
     if marked:
         levels = {nodes[i].level for i in marked}
         parts = {_top(nodes[i]) for i in marked}

@@ -154,3 +154,19 @@ def test_a_notice_without_items_keeps_its_dated_deliverable_and_a_decision_its_d
 """
     assert [t.title for t in extract_text(decision).tasks] == [
         "各县区各部门要抓紧对本地区本部门印发的文件进行清理,清理结果及时向社会公布"]
+
+
+def test_units_joined_by_ji_and_a_marker_cut_by_the_page():
+    text = """1.全面实施行政许可事项清单管理。2022年10月底前公布清单。(市政府办公室、市审改办牵头,市级各有关部门及各县市区政府按职责分工负责)
+2.深化相对集中行政许可权改革。严格按照改革方案确定监管职责。(市政府办公室、市"""
+    ex = extract_text("某市2022年深化放管服改革工作要点\n" + text + "\n")
+    roles = [([u.name for u in t.lead], [u.name for u in t.responsible]) for t in ex.tasks]
+    assert roles == [(["市政府办公室", "市审改办"], ["市级各有关部门", "各县市区政府"]),
+                     (["市政府办公室"], [])]  # markers here always name the lead first
+    assert split_names("住房和城乡建设局、市委和市政府") == ["住房和城乡建设局", "市委", "市政府"]
+
+
+def split_names(s: str) -> list[str]:
+    from loaders.extract.roles import split_units
+
+    return [u.name for u in split_units(s, s, 0, len(s))]
