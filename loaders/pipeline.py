@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from loaders.extract.agencies import make_ref, mentions_in
+from loaders.extract.bounds import extract_bounds
 from loaders.extract.documents import DocDraft, segment
 from loaders.extract.roles import declares_first_lead
 from loaders.extract.tasks import extract_tasks
@@ -121,9 +122,12 @@ def _facts(source: Source, norm: NormText, drafts: list[DocDraft]) -> Extraction
                 deadlines=tuple(deadlines), cites=tuple(dict.fromkeys(citation_key(c) for c in t_cites))))
             task_ranges.append((td.start, td.end, task_id))
         # targets: one pass over the document, each given to the task whose text holds it
-        targets.extend(_assign_targets(
-            extract_targets(norm, d.body_start, d.end, doc_id=doc_id, task_id=None, default_year=year,
-                            id_prefix=f"{doc_id}-g"), task_ranges, norm, doc_id))
+        found = extract_targets(norm, d.body_start, d.end, doc_id=doc_id, task_id=None, default_year=year,
+                                id_prefix=f"{doc_id}-g")
+        if any(td.kind == "provision" for td in task_drafts):  # a regulation: fines and bounds, each bound apart
+            found = _with_bounds(found, extract_bounds(norm, d.body_start, d.end, doc_id=doc_id,
+                                                       id_prefix=f"{doc_id}-b"))
+        targets.extend(_assign_targets(found, task_ranges, norm, doc_id))
         # document-level: citations, duty-bearers without markers
         doc_cites = extract_citations(norm, d.start, d.end, doc_id=doc_id, task_id=None, id_prefix=f"{doc_id}-c")
         seen_keys = set()
@@ -177,6 +181,15 @@ def _provision_mentions(norm: NormText, drafts, doc_id: str, context: Optional[s
                                      role_text=_clean(norm.text[td.title_start:td.title_end]),
                                      span=norm.span(td.title_start, td.title_end)))
     return out
+
+
+def _with_bounds(found: list, bounds: list) -> list:
+    """A regulation's bounds replace the general targets read from the same clause."""
+    if not bounds:
+        return found
+    spans = [(b.span.start, b.span.end) for b in bounds]
+    kept = [t for t in found if not any(a <= t.span.start < e or t.span.start <= a < t.span.end for a, e in spans)]
+    return sorted(kept + bounds, key=lambda t: (t.span.start, t.comparator != ">="))
 
 
 def _assign_targets(found, task_ranges: list[tuple[int, int, str]], norm: NormText, doc_id: str) -> list:

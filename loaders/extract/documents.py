@@ -185,7 +185,8 @@ def segment(norm: NormText) -> list[DocDraft]:
             continue
         cand = [k]
         s = line_match(k).strip()
-        if k in number_lines or _DATE_LINE.match(s) or _STRUCT.match(s) or s.startswith(("(", "（", "【", "附件")):
+        if k in number_lines or _DATE_LINE.match(s) or _STRUCT.match(s.lstrip("#").strip()) or \
+                s.startswith(("(", "（", "【", "附件", "#")):  # a Markdown heading (## 第X章) opens no document
             k += 1
             continue
         # a title may run over two lines
@@ -236,6 +237,8 @@ def segment(norm: NormText) -> list[DocDraft]:
 
     for d in drafts:
         _fill_header(d, norm, [ln for _, ln in _lines_between(lines, d.start, d.end)])
+        if INFO_END in match[d.start:min(d.end, d.start + 3000)]:
+            _law_header(d, norm)
     _link_parents(drafts, norm)
     return drafts
 
@@ -454,6 +457,45 @@ def _fill_header(d: DocDraft, norm: NormText, lines: list[tuple[int, int]]) -> N
         if m:
             y, mo, da = (int(x) for x in m.group("d").split("-"))
             d.date = date(y, mo, da)
+
+
+INFO_END = "<!-- INFO END -->"
+_PROMULGATION = re.compile(r"(?P<d>\d{4}年\d{1,2}月\d{1,2}日)[^\n]{0,40}?(?P<order>(?:中华人民共和国)?(?P<org>[\u4e00-\u9fff]{2,20}?)令"
+                           r"(?:\(?[\u4e00-\u9fff]{0,6}\)?)?第\d+号)[^\n]{0,12}?(?:公布|发布)")
+_ADOPTION = re.compile(r"(?P<d>\d{4}年\d{1,2}月\d{1,2}日)(?P<org>[\u4e00-\u9fff]{2,40}?)(?:第[一二三四五六七八九十百\d]+次)?"
+                       r"(?:常务会议|会议|全体会议)通过")
+
+
+def _law_header(d: DocDraft, norm: NormText) -> None:
+    """A law-database Markdown file: ``# title``, header lines (promulgation / adoption, revisions), then
+    ``<!-- INFO END -->``. The promulgation line (…令第N号公布) gives issuer, date and the 令 number as
+    written; else the adoption line (…会议通过) gives issuer and date. Revision lines give nothing."""
+    text, match = norm.text, norm.match
+    head_end = match.find(INFO_END, d.start, d.end)
+    head = match[d.start:head_end]
+    tm = re.match(r"\s*#+\s*(?P<t>[^\n]+)", head)
+    if tm:
+        a, b = d.start + tm.start("t"), d.start + tm.end("t")
+        d.title_span, d.title = (a, b), text[a:b].strip()
+        d.doc_type = doc_type_of(d.title) or d.doc_type
+    entries = [ln for ln in head.split("\n")[1:] if not re.search(r"修正|修订|修改", ln)]
+    d.issuer = d.date = d.doc_number = None
+    for ln in entries:
+        m = _PROMULGATION.search(ln)
+        if m:
+            d.doc_number = m.group("order")
+            d.date = parse_cn_date(m.group("d"))
+            d.issuer = re.sub(r"^中华人民共和国", "", m.group("org"))
+            break
+    if d.date is None:
+        for ln in entries:
+            m = _ADOPTION.search(ln)
+            if m:
+                d.date = parse_cn_date(m.group("d"))
+                org = re.sub(r"第[一二三四五六七八九十百\d]+届", "", m.group("org"))
+                d.issuer = re.sub(r"第[一二三四五六七八九十百\d]+次$", "", org)
+                break
+    d.body_start = max(d.body_start, head_end + len(INFO_END))
 
 
 def _link_parents(drafts: list[DocDraft], norm: NormText) -> None:
