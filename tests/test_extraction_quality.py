@@ -22,6 +22,8 @@ DEV_MIN = {"tasks": 0.96, "lead": 0.97, "responsible": 0.96, "any_role": 0.97, "
 
 # the seed's regulation (四川省外来企业投诉处理规定): its articles as provisions with their duty-bearers (issue 9)
 SEED_PROVISION_MIN = {"provisions": 0.95, "provision_roles": 0.95}
+# the 8 State Council regulations of gold/dev-laws, summed over the set (issue 9)
+DEV_LAWS_MIN = {"provisions": 0.85, "provision_roles": 0.85, "targets": 0.80, "citations": 0.90}
 
 
 def _reference():
@@ -75,3 +77,21 @@ def test_dev_corpus_meets_threshold(shared_dir):
         r = tp / ngold if ngold else 1.0
         f1 = 2 * p * r / (p + r) if p + r else 0.0
         assert f1 >= minimum, f"dev {k}: F1 {f1:.3f} (tp {tp}, pred {npred}, gold {ngold})"
+
+
+def test_dev_regulations_meet_threshold(shared_dir):
+    ref = _reference()
+    totals = {k: [0, 0, 0] for k in DEV_LAWS_MIN}
+    for gold_path in sorted((GOLD / "dev-laws").glob("*.json")):
+        gold = json.loads(gold_path.read_text(encoding="utf-8"))
+        pred = json.loads(json.dumps(extract_to_json([GOLD.parent / "corpus" / gold["file"]]), ensure_ascii=False))
+        res = ref.score(gold, pred)
+        for k in DEV_LAWS_MIN:
+            for i, part in enumerate(("tp", "pred", "gold")):
+                totals[k][i] += res[k][part]
+    for k, minimum in DEV_LAWS_MIN.items():
+        tp, npred, ngold = totals[k]
+        p = tp / npred if npred else 1.0
+        r = tp / ngold if ngold else 1.0
+        f1 = 2 * p * r / (p + r) if p + r else 0.0
+        assert f1 >= minimum, f"dev-laws {k}: F1 {f1:.3f} (tp {tp}, pred {npred}, gold {ngold})"

@@ -69,11 +69,13 @@ def article_provisions(text: str, match: str, n: Node, known: frozenset[str] = f
     """The provisions of one article node (``n.level == "article"``)."""
     a, b = n.body_start, n.end
     body = match[a:b].strip()
-    if liability_chapter or _rx("not_provision").search(body) or _rx("liability").search(body):
+    if liability_chapter or _rx("liability").search(body):
         return []
     paras = paragraphs(match, a, b)
     found: list[tuple[int, tuple[int, int], list[Body]]] = []
     for k, (s, e) in enumerate(paras, 1):
+        if _rx("not_provision").search(match[s:e].strip()):  # a definition, the scope, the commencement
+            continue
         bodies = bodies_in(text, match, s, e, known)
         if bodies:
             found.append((k, (s, e), bodies))

@@ -81,7 +81,9 @@ def _rx(name: str) -> re.Pattern:
     if name == "partner":
         return re.compile(alt(lx["partner_after_with"]))
     if name == "left_stop":
-        return re.compile("(?:" + alt(_LEFT_STOPS) + ")$")
+        return re.compile("(?:" + alt(_LEFT_STOPS + tuple(lx["name_left_stops"])) + ")$")
+    if name in ("apply_verbs", "personnel_after", "attributive_after"):
+        return re.compile(lx[name])
     raise KeyError(name)
 
 
@@ -119,7 +121,13 @@ def _name_start(match: str, e: int, suffix_start: int, lo: int) -> int:
         if c in _CLAUSE_STOP or c in "、“”\"《》\u3000":
             break
         if c == "的":
-            if seen_de or match[k:e] not in _lex()["bare_rejected"]:
+            if seen_de:
+                break
+            if match[k:e] not in _lex()["bare_rejected"]:
+                # 报有审批权的环境保护行政主管部门: a short relative clause right after a preposition
+                rel = re.search(r"(?:报(?!告)|由|经|向)([^,;。，；：:\s的]{1,6})$", match[max(lo, k - 9):k - 1])
+                if rel and not re.search(r"收到|接到", rel.group(1)):
+                    k = k - 1 - len(rel.group(1))
                 break
             seen_de = True
             k -= 1
@@ -148,8 +156,9 @@ def _stop_before(match: str, lo: int, k: int, conjunctions: bool = True) -> bool
         return False
     if w == "应" and match[m.start() - 1:m.start()] in "供响适相反效":
         return False
-    if w in ("和", "与", "及"):
-        return conjunctions and _ends_with_organ(match, lo, m.start())
+    if w in ("和", "与", "及"):  # between two bodies, or a preposition at the clause start (与相关部门…)
+        at_start = m.start() <= lo or match[m.start() - 1] in _CLAUSE_STOP
+        return at_start or (conjunctions and _ends_with_organ(match, lo, m.start()))
     return True
 
 
@@ -249,6 +258,7 @@ def _with_bare_pieces(match: str, c: _Conj, a: int) -> _Conj:
             j -= 1
         inner = _rx("suffix").search(match, j, k - 1)
         if j == k - 1 or (inner and not (inner.start() == j and k - 1 - inner.end() >= 2)) or \
+                _rx("suffix_end").search(match, j, k - 1) or \
                 _rx("verb_start").match(match, j):
             break
         k = j
@@ -261,7 +271,8 @@ def _role(match: str, lst: list[_Conj], a: int, b: int) -> Optional[str]:
     before = match[cs:s]
     after = match[e:min(b, e + 60)].lstrip("\u3000")
     after = after[1:] if after.startswith("等") else after
-    if _rx("verb_start").match(match, s):
+    if _rx("verb_start").match(match, s) or _rx("attributive_after").match(after) or \
+            _rx("personnel_after").match(after):
         return None
     rb = _lex()["role_before"]
     word = next((w for w in sorted(rb, key=len, reverse=True) if before.endswith(w)), None)
@@ -274,7 +285,10 @@ def _role(match: str, lst: list[_Conj], a: int, b: int) -> Optional[str]:
         if kind == "responsible":
             return "responsible"
         if kind == "lead_if_approve":
-            return "lead" if _rx("approve").match(after) else None
+            m = _rx("approve").match(after)
+            return "lead" if m and not after.startswith("的", m.end()) else None
+        if kind == "lead_if_apply":
+            return "lead" if _rx("apply_verbs").match(after) else None
         if kind == "responsible_if_cooperate":
             clause_end = re.search(r"[;。；]", after)
             return "responsible" if _rx("partner").search(after[:clause_end.start() if clause_end else 60]) else None
@@ -300,8 +314,8 @@ def _clause_rest(after: str) -> str:
 
 def _relative_only(before: str) -> bool:
     """收到申请的 / 其毗邻的 / 接到报告的 before the subject: a qualifier, no governing word."""
-    return bool(re.fullmatch(r"[^,;。，；]{1,16}的", before)) and not re.search(
-        r"按照|依照|依据|根据|参照|向|对|由|经|报|会同|组织|与|规定|制定|批准|确定", before)
+    return bool(re.fullmatch(r"[^,;。，；]{1,16}的", before)) and not re.match(
+        r"(?:按照|依照|依据|根据|参照|向|对|由|经|报(?!告)|会同|组织|与)", before)
 
 
 def _split_list(match: str, lst: list[_Conj]) -> list[tuple[int, int, tuple[int, int]]]:
@@ -316,7 +330,7 @@ def _split_list(match: str, lst: list[_Conj]) -> list[tuple[int, int, tuple[int,
             continue
         heads = pieces[:-1]
         last_s, last_e = pieces[-1]
-        if all(_rx("level_piece").match(match[ps:pe]) for ps, pe in heads) or \
+        if all(_rx("level_piece").match(re.sub(_rx("qualifier").pattern, "", match[ps:pe])) for ps, pe in heads) or \
                 re.search(r"(?:部门|机关|政府)的", match[c.start:c.end]):
             out.append((c.start, c.end, whole))  # 省、自治区、直辖市人民政府
             continue
