@@ -65,7 +65,7 @@ def _sentence(text: str, match: str, a: int, b: int) -> MarkerGroup | None:
         if vm is None:
             continue
         verb = vm.group("verb")
-        units = _subject(text, match, ca, vm.start())
+        units = _subject(text, match, ca, vm.start(), generic_ok=verb in _lex()["share_verbs"])
         if verb in _lex()["together_verbs"]:
             if units:  # X会同Y…: X leads, those after 会同 share
                 g.lead.extend(units)
@@ -91,7 +91,7 @@ def _sentence(text: str, match: str, a: int, b: int) -> MarkerGroup | None:
     return g
 
 
-def _subject(text: str, match: str, a: int, b: int) -> list[Unit]:
+def _subject(text: str, match: str, a: int, b: int, generic_ok: bool = False) -> list[Unit]:
     """The unit list written right before a verb (由X、Y / X、Y等部门 / X要), or nothing."""
     while a < b and match[a] in " \t　":
         a += 1
@@ -101,8 +101,8 @@ def _subject(text: str, match: str, a: int, b: int) -> list[Unit]:
     sm = _rx("subject_suffix").search(match, a, b)
     if sm:
         b = sm.start()
-    if b - a < 2 or b - a > 80 or match.startswith(_GENERIC_SUBJECT, a):
-        return []  # 各地区各部门要负责…: an exhortation to everyone assigns nothing
+    if b - a < 2 or b - a > 80 or (match.startswith(_GENERIC_SUBJECT, a) and not generic_ok):
+        return []  # 各地区各部门要负责…: an exhortation to everyone assigns nothing (各镇人民政府配合 shares)
     head = _rx("stem_head").search(match, a, b)
     if head and head.end() == b:  # 组织、人事、民政等部门 → 组织, 人事, 民政
         stems = split_units(text, match, a, head.start())
@@ -112,7 +112,7 @@ def _subject(text: str, match: str, a: int, b: int) -> list[Unit]:
             return stems
         return []
     units = split_units(text, match, a, b)
-    if units and all(looks_like_unit(u.name) and not u.name.startswith(_GENERIC_SUBJECT) for u in units):
+    if units and all(looks_like_unit(u.name) and (generic_ok or not u.name.startswith(_GENERIC_SUBJECT)) for u in units):
         return units
     return []
 

@@ -118,7 +118,7 @@ def split_units(text: str, match: str, start: int, end: int) -> list[Unit]:
             if match.startswith(pre, a) and b - a > len(pre) + 1:
                 a += len(pre)
                 break
-        while b > a and match[b - 1] in " \t\n|。.等；;，,、":
+        while b > a and match[b - 1] in " \t\n|。.等；;，,、（(":
             b -= 1
         conv = re.search(r"[（(][^（()）]*[)）]$", match[a:b])
         if conv and declares_first_lead(conv.group(0)):  # 市税务局(列第一位者为工作牵头单位,下同)
@@ -357,9 +357,15 @@ def _sentence_form(text: str, match: str, start: int, end: int, taken: list[Mark
         if m.start() in covered:
             continue
         g = MarkerGroup(m.start(), m.end())
-        g.lead = split_units(text, match, m.start("lead"), m.end("lead"))
+        la, lb = m.start("lead"), m.end("lead")
+        together = next((w for w in _words("together_with") if match.find(w, la, lb) > la), None)
+        if together:  # 由X会同Y、Z负责: X leads, Y and Z share
+            w = match.find(together, la, lb)
+            g.responsible = split_units(text, match, w + len(together), lb)
+            lb = w
+        g.lead = split_units(text, match, la, lb)
         if m.group("resp"):
-            g.responsible = split_units(text, match, m.start("resp"), m.end("resp"))
+            g.responsible += split_units(text, match, m.start("resp"), m.end("resp"))
         if g.lead and all(looks_like_unit(u.name) for u in g.lead):
             out.append(g)
     return out

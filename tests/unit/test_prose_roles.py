@@ -41,3 +41,20 @@ def test_prose_responsibility(provision, expected):
 def test_prose_that_assigns_nothing(sentence):
     ex = extract_text("某某市关于做好民生保障工作的实施方案\n" + sentence + "\n")
     assert all(not t.lead and not t.responsible for t in ex.tasks)
+
+
+MORE = [
+    ("（三）加强耕地保护。由县自然资源局牵头，县农业农村局、各镇人民政府配合，2024年6月底前完成。",
+     ["县自然资源局"], ["县农业农村局", "各镇人民政府"]),
+    ("2.开展安全生产大检查。市应急管理局负责，市住房城乡建设局、市交通运输局等部门按职责分工负责。",
+     ["市应急管理局"], ["市住房城乡建设局", "市交通运输局"]),
+    ("7.推进医保改革。由市医保局会同市财政局、市卫生健康委负责。", ["市医保局"], ["市财政局", "市卫生健康委"]),
+    ("1.推进数字政府建设。（牵头单位：市大数据局（责任人：张明）；配合单位：市财政局）", ["市大数据局"], ["市财政局"]),
+    ("4.推进垃圾分类。（责任单位：市城管局，各区政府；时间：2024年底前）", [], ["市城管局", "各区政府"]),
+]
+
+
+@pytest.mark.parametrize("provision,lead,responsible", MORE)
+def test_more_prose_and_label_forms(provision, lead, responsible):
+    (task,) = extract_text("某市2024年重点工作方案\n" + provision + "\n").tasks
+    assert ([u.name for u in task.lead], [u.name for u in task.responsible]) == (lead, responsible)
