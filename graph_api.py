@@ -53,6 +53,21 @@ class BuildReport:
     warnings: list[str] = field(default_factory=list)
 
 
+def _holding_home(what: str):
+    """Run the method holding this graph's home (one writer per home; a second one is told who writes)."""
+    import functools
+
+    def wrap(method):
+        @functools.wraps(method)
+        def holding(self, *args, **kwargs):
+            from policykg.home_lock import HomeLock
+
+            with HomeLock(self.home, what):
+                return method(self, *args, **kwargs)
+        return holding
+    return wrap
+
+
 class PolicyGraph:
     """Facade over the backends; answers are models with evidence."""
 
@@ -85,6 +100,7 @@ class PolicyGraph:
         self.close()
 
     # -- building -------------------------------------------------------
+    @_holding_home("policykg build")
     def build(self, paths: Iterable[str | Path] = (), *, also: Iterable[str] = (),
               progress: Optional[Callable[[str, int, int], None]] = None,
               workers: Optional[int] = None) -> BuildReport:
@@ -104,7 +120,8 @@ class PolicyGraph:
         report.warnings.extend(f"agency authority file: {p}" for p in load_authority().problems)
         written: dict = {}  # shared nodes written by an earlier batch (id → node)
         first: list[GraphRows] = [authority_rows()]
-        names = [self.backend_name] + [b for b in also if b != self.backend_name]
+        # this graph's own backend last: a server that is down or fails leaves it as it was
+        names = [b for b in dict.fromkeys(also) if b != self.backend_name] + [self.backend_name]
         opened = {name: (self.backend if name == self.backend_name else self._open(name)) for name in names}
         done = 0
         t0 = time.perf_counter()
@@ -142,7 +159,7 @@ class PolicyGraph:
             for backend in opened.values():
                 if backend is not self.backend:
                     backend.close()
-        report.backends = names
+        report.backends = names[-1:] + names[:-1]
         report.seconds = dict(timer.seconds)
         return report
 
@@ -170,6 +187,7 @@ class PolicyGraph:
                         quote=self._quote(r["source"], int(r["start"]), int(r["end"])))
 
     # -- laws corpus ----------------------------------------------------
+    @_holding_home("policykg laws load")
     def load_laws(self, root: Optional[str | Path] = None, also: Iterable[str] = (), *, limit: Optional[int] = None,
                   progress: Optional[Callable[[str, int, int], None]] = None):
         """Parse the laws corpus (``root``: a folder of ``<category>/<title>(<date>).md`` or one file) and

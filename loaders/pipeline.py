@@ -152,10 +152,6 @@ def _facts(source: Source, norm: NormText, drafts: list[DocDraft]) -> Extraction
 
                 documents[-1] = replace(documents[-1], valid_until=validity[-1])
     _resolve_citations(citations, documents)
-    if not tasks and not mentions:
-        chinese = any("\u4e00" <= c <= "\u9fff" for c in text[:20000])
-        warnings.append(f"{source.path}: no tasks found" + ("" if chinese else " and no Chinese text")
-                        + "; is it a policy document (numbered items, 牵头单位/责任单位)?")
     return Extraction(source=source, documents=tuple(documents), provisions=tuple(provisions), tasks=tuple(tasks),
                       targets=tuple(targets), citations=tuple(citations), mentions=tuple(mentions),
                       warnings=tuple(warnings))

@@ -10,6 +10,7 @@ again on the store and its result replaces ``id:graph/inferred``.
 """
 from __future__ import annotations
 
+import contextlib
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -39,6 +40,66 @@ SCRATCH_MARK_UPDATE = (f"INSERT DATA {{ GRAPH <{SCRATCH_GRAPH}> {{ <{SCRATCH_GRA
                        "<http://www.w3.org/2000/01/rdf-schema#comment> \"scratch server of policykg's tests\" } }")
 
 
+def _unwritable(exc: OSError) -> bool:
+    import errno
+
+    return exc.errno in (errno.ENOSPC, errno.EROFS, errno.EACCES) or any(
+        m in str(exc) for m in ("No space left on device", "Read-only file system", "Permission denied"))
+
+
+def _read_only_keywords(store_path: Path):
+    """The keyword index beside a store opened read-only, opened read-only too (empty when missing)."""
+    import sqlite3
+
+    from loaders.keyword_index import KeywordIndex
+
+    path = store_path.with_name(store_path.name + "-keywords.sqlite")
+    try:
+        index = KeywordIndex.__new__(KeywordIndex)
+        index.path = path
+        index.db = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+        index.db.execute("SELECT 1 FROM sqlite_master").fetchall()
+        return index
+    except sqlite3.Error:
+        return KeywordIndex(None)
+
+
+@contextlib.contextmanager
+def _holding_ctrl_c():
+    """Ctrl-C (SIGINT) during the block is raised when the block is done, not in the middle of it."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        raise KeyboardInterrupt
+
+
+def replace_update(drops: list[str], nquads: bytes) -> str:
+    """One SPARQL update that drops the graphs ``drops`` and inserts ``nquads``: Oxigraph runs an update
+    in a single transaction (pyoxigraph's remove_graph and load are two)."""
+    import pyoxigraph as ox
+    from collections import defaultdict
+
+    by_graph: dict = defaultdict(list)
+    for q in ox.parse(nquads, format=ox.RdfFormat.N_QUADS):
+        by_graph[q.graph_name].append(f"{q.subject} {q.predicate} {q.object} .")
+    ops = [f"DROP SILENT GRAPH <{g}>" for g in drops]  # IRIs we minted ourselves: ASCII, no '>'
+    if by_graph:
+        blocks = ["\n".join(triples) if isinstance(g, ox.DefaultGraph) else f"GRAPH {g} {{\n" + "\n".join(triples) + "\n}"
+                  for g, triples in by_graph.items()]
+        ops.append("INSERT DATA {\n" + "\n".join(blocks) + "\n}")
+    return " ;\n".join(ops) or "CLEAR SILENT GRAPH <urn:policykg:nothing>"
+
+
 class EmbeddedStore:
     """pyoxigraph on disk at ``path`` (``$POLICYKG_HOME/store`` by default)."""
 
@@ -46,6 +107,8 @@ class EmbeddedStore:
         import pyoxigraph as ox
 
         self.path = Path(path) if path else None
+        #: why the store was opened read-only (a full disk, a read-only folder); None when writable
+        self.read_only: Optional[str] = None
         try:
             if self.path:
                 self.path.mkdir(parents=True, exist_ok=True)
@@ -53,15 +116,47 @@ class EmbeddedStore:
             else:
                 self.store = ox.Store()
         except OSError as exc:
+            if self.path and (self.path / "CURRENT").exists() and _unwritable(exc):
+                # the previous graph stays readable; a write says why it cannot be done
+                self.store = ox.Store.read_only(str(self.path))
+                self.read_only = str(exc)
+                self.keywords = _read_only_keywords(self.path)
+                return
+            from policykg.home_lock import holder
+
+            who = holder(self.path.parent) if self.path else None
             raise BackendError(f"cannot open the embedded store at {self.path}: {exc}. "
-                               "Is another policykg process using it? Set POLICYKG_HOME to use another folder.") from exc
+                               + (f"It is in use by {who}; wait for it to finish, or set POLICYKG_HOME "
+                                  "to use another folder." if who else
+                                  "Is another policykg process using it? Set POLICYKG_HOME to use another folder.")
+                               ) from exc
         from loaders.keyword_index import KeywordIndex
 
         #: keyword index beside the store (``<store>-keywords.sqlite``), updated with every load
         self.keywords = KeywordIndex(self.path.with_name(self.path.name + "-keywords.sqlite") if self.path else None)
 
+    @property
+    def _journal(self) -> Optional[Path]:
+        return self.path.parent / "store-loading.json" if self.path else None
+
+    def interrupted(self) -> list[str]:
+        """Sources of a load that was killed half-way (SIGKILL, power loss): build them again."""
+        import json
+
+        try:
+            return json.loads(self._journal.read_text(encoding="utf-8"))["sources"] if self._journal else []
+        except (OSError, ValueError, KeyError):
+            return []
+
     def replace_sources(self, rows: GraphRows, sources: set[str], materialize: bool = True) -> None:
-        """Drop the graphs of ``sources``, add the quads of ``rows``, re-run the inference."""
+        """Drop the graphs of ``sources``, add the quads of ``rows``, re-run the inference.
+
+        Ctrl-C waits until the store is consistent again; a load killed half-way is noted in a journal
+        beside the store (:meth:`interrupted`), which the next build names until the sources are built again."""
+        with self._writing(sources):
+            self._replace_sources(rows, sources, materialize)
+
+    def _replace_sources(self, rows: GraphRows, sources: set[str], materialize: bool) -> None:
         if sources:
             for g in list(self.store.named_graphs()):
                 if _source_of_graph(g.value) in sources:
@@ -91,12 +186,34 @@ class EmbeddedStore:
         return len(derived)
 
     def replace_graph(self, graph: str, nquads: bytes) -> None:
-        """Drop the named graph ``graph`` and load ``nquads`` (all in that graph)."""
-        import pyoxigraph as ox
+        """Drop the named graph ``graph`` and load ``nquads`` (all in that graph), in one transaction."""
+        with self._writing(set()):
+            self.store.update(replace_update([graph], nquads))
+            self.store.flush()
 
-        self.store.remove_graph(ox.NamedNode(graph))
-        self.store.load(nquads, format=ox.RdfFormat.N_QUADS)
-        self.store.flush()
+    @contextlib.contextmanager
+    def _writing(self, sources: set[str]):
+        """Around a write: refuse a read-only store, hold Ctrl-C until the write is done, journal the
+        sources being replaced, and turn a full disk into one clear error."""
+        import json
+
+        if self.read_only:
+            raise BackendError(f"cannot write the embedded store at {self.path}: it could only be opened "
+                               f"read-only ({self.read_only}); free some space or make the folder writable. "
+                               "The graph in it is unchanged and can still be queried.")
+        journal = self._journal if sources else None
+        try:
+            with _holding_ctrl_c():
+                if journal:
+                    journal.write_text(json.dumps({"sources": sorted(set(self.interrupted()) | sources)}),
+                                       encoding="utf-8")
+                yield
+                if journal:
+                    journal.unlink(missing_ok=True)
+        except OSError as exc:
+            raise BackendError(f"writing the embedded store at {self.path} failed ({' '.join(str(exc).split())}); "
+                               "free some space (or make the folder writable) and build the same files again"
+                               ) from exc
 
     def clear(self) -> None:
         self.store.clear()
@@ -107,7 +224,11 @@ class EmbeddedStore:
         import gc
 
         if self.store is not None:
-            self.store.flush()
+            if not self.read_only:
+                try:
+                    self.store.flush()
+                except OSError:  # a full disk: what was committed is in the log already
+                    pass
             self.store = None
             self.keywords.close()
             gc.collect()

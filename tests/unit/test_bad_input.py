@@ -20,7 +20,7 @@ import pytest
 from typer.testing import CliRunner
 
 from interface.cli import app
-from loaders.pipeline import extract_file
+from loaders.pipeline import extract_file, no_task_warnings
 from policykg.errors import InputError
 from policykg.model import Extraction
 from tests.conftest import SEED
@@ -63,7 +63,7 @@ def _leads(ex: Extraction) -> list[str]:
 
 
 def _warned(ex: Extraction, fragment: str) -> bool:
-    return any(fragment in w for w in ex.warnings)
+    return any(fragment in w for w in (*ex.warnings, *no_task_warnings(ex)))
 
 
 @dataclass
@@ -186,7 +186,7 @@ CASES = {
     "SPARQL injection in an agency name": Case("inject2.txt", lambda: PLAN.replace("市民政局", '" } ; DROP ALL ; #市民政局').encode(),
                                                check=lambda ex: any("DROP ALL" in a or "#市民政局" in a for a in _leads(ex))),
     "no Chinese text": Case("english.txt", lambda: b"Minutes of the meeting.\nNothing was decided.\n",
-                            check=lambda ex: _warned(ex, "no Chinese text")),
+                            check=lambda ex: _warned(ex, "no tasks found")),
 }
 
 
