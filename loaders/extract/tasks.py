@@ -185,7 +185,7 @@ def _tree_tasks(text: str, match: str, body_start: int, end: int, declared: bool
                 drafts.extend(_prose_tasks(match, n, marked[i], first_is_lead))
             elif i in marked:
                 drafts.extend(_split_marked(text, match, n, marked[i], first_is_lead, bare_is_lead=bare_is_lead))
-            elif n.level in levels and n.is_leaf and _top(n) in parts:
+            elif n.level in levels and n.is_leaf and (_top(n) in parts or (n.level == "part" and _duty_heading(match, n))):
                 drafts.append(_task(match, n, n.body_start, own_end(n), "work_item"))
         _carry_forward(drafts)
         # markers before any provision (a table row without a number, a single-item text)
@@ -204,11 +204,24 @@ def _tree_tasks(text: str, match: str, body_start: int, end: int, declared: bool
     if not items:
         items = [n for n in nodes if n.level == "section" and n.is_leaf and n.parent is not None
                  and _TASK_SECTION.search(match[n.parent.body_start:own_end(n.parent)][:30])]
+    if not items and not any(n.level in ("item", "subitem", "section") for n in nodes):
+        items = [n for n in nodes if n.level == "part" and n.is_leaf and _duty_heading(match, n)]
     for n in items:
         if n.level == "subitem" and n.parent is not None and n.parent.level == "item":
             continue
         drafts.append(_task(match, n, n.body_start, own_end(n), "work_item"))
     return drafts
+
+
+def _duty_heading(match: str, n: Node) -> bool:
+    """A part (一、…) with no items under it is a task when its text gives a duty (要/应/加快…) and its
+    heading is not a framing one (总体要求, 指导思想, 工作目标 …; data/lexicon/roles.json duty_parts)."""
+    lex = lexicon("roles")["duty_parts"]
+    a, b = n.body_start, own_end(n)
+    heading = match[a:b].lstrip()[:12]
+    if any(heading.startswith(w) for w in lex["framing_headings"]):
+        return False
+    return re.search(lex["duty_words"], match[a:b]) is not None
 
 
 def _prose_tasks(match: str, n: Node, groups: list[MarkerGroup], first_is_lead: bool) -> list[TaskDraft]:

@@ -101,11 +101,14 @@ CELL_PER_LINE = """某某县2023年重点工作任务分解表
 """
 
 
+def _rows(text: str) -> list[tuple]:
+    """(path, title, lead, responsible, deadline dates) of each task of ``text``."""
+    return [(t.path, t.title, [u.name for u in t.lead], [u.name for u in t.responsible],
+             [str(d.date) for d in t.deadlines]) for t in extract_text(text).tasks]
+
+
 def test_a_table_printed_one_cell_per_line():
-    ex = extract_text(CELL_PER_LINE)
-    got = [(t.path, t.title, [u.name for u in t.lead], [u.name for u in t.responsible],
-            [str(d.date) for d in t.deadlines]) for t in ex.tasks]
-    assert got == [
+    assert _rows(CELL_PER_LINE) == [
         ("", "新建城区污水管网20公里", ["县住建局"], ["县财政局", "县自然资源局"], ["2023-10-31"]),
         ("", "完成农村户厕改造1500户", ["县农业农村局"], ["县卫生健康局"], ["2023-12-31"]),
     ]  # the person column (责任领导) names no agency; the row numbers went with the page numbers
@@ -119,10 +122,7 @@ SPACED_TABLE = """某某市2024年营商环境重点任务清单
 
 
 def test_a_table_flattened_with_spaces():
-    ex = extract_text(SPACED_TABLE)
-    got = [(t.path, t.title, [u.name for u in t.lead], [u.name for u in t.responsible],
-            [str(d.date) for d in t.deadlines]) for t in ex.tasks]
-    assert got == [
+    assert _rows(SPACED_TABLE) == [
         ("1", "推行企业开办一日办结", ["市市场监管局"], ["市公安局", "市税务局"], ["2024-06-30"]),
         ("2", "工程建设项目审批时间压减至60天", ["市住房城乡建设局"], ["市自然资源和规划局"], ["2024-09-30"]),
     ]
@@ -170,3 +170,16 @@ def split_names(s: str) -> list[str]:
     from loaders.extract.roles import split_units
 
     return [u.name for u in split_units(s, s, 0, len(s))]
+
+
+def test_parts_that_give_duties_are_tasks_and_framing_parts_are_not():
+    text = """某县关于做好秋冬季森林防火工作的通知
+各乡镇人民政府，县直各有关部门：
+一、总体要求。坚持预防为主、积极消灭的方针，全力保障森林资源安全。
+二、加强火源管控。各乡镇要在重点时段设卡检查，严禁野外用火。
+三、做好扑救准备。县应急管理局牵头每年组织一次扑火演练。
+某县人民政府办公室
+2023年10月8日
+"""
+    assert [(t.path, t.title, [u.name for u in t.lead]) for t in extract_text(text).tasks] == [
+        ("二", "加强火源管控", []), ("三", "做好扑救准备", ["县应急管理局"])]
