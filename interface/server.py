@@ -24,7 +24,7 @@ import ipaddress
 import json
 import socket
 import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
+from http.server import BaseHTTPRequestHandler, HTTPServer, ThreadingHTTPServer
 from typing import Any, Callable, Optional
 from urllib.parse import parse_qs, urlsplit
 
@@ -40,7 +40,13 @@ def _loopback(host: str) -> bool:
     return bool(infos) and all(ipaddress.ip_address(i[4][0].split("%")[0]).is_loopback for i in infos)
 
 
-class _Server(HTTPServer):
+class _Server(ThreadingHTTPServer):
+    """A thread per connection (a slow client does not stall the others) and a deep accept queue (50
+    clients at once are queued by the kernel, not dropped); the graph itself answers one at a time."""
+
+    daemon_threads = True
+    request_queue_size = 256
+
     def __init__(self, address: tuple, handler: type, graph: Any):
         host = address[0]
         if ":" in host:
