@@ -350,13 +350,27 @@ def _h_half(m, ctx):
 
 def _h_end_of(m, ctx):
     g = m.groupdict()
-    if not g.get("be"):
-        return None  # a plain date (2016年6月21日) is no deadline by itself
+    if not g.get("be") and not _in_schedule(ctx, m.start()):
+        return None  # a plain date (2016年6月21日) is no deadline by itself, unless it fills a schedule
     rec = _recurring_prefix(m, ctx)
     if rec:
         return rec
     d, unc = _resolve_end(m, "b", ctx, False)
     return "due", d, {"uncertain": unc}
+
+
+def _in_schedule(ctx: _Ctx, p: int) -> bool:
+    """Does the date at p fill a schedule: after a label (完成时限：) or as a table cell (\t2024年6月)?"""
+    left = ctx.s[max(ctx.start, p - 8):p]
+    if left.endswith(("\t", "|")):
+        return True
+    return _schedule_label().search(left) is not None
+
+
+@lru_cache(maxsize=1)
+def _schedule_label() -> re.Pattern:
+    words = sorted(_lex()["schedule_labels"], key=len, reverse=True)
+    return re.compile("(?:" + "|".join(map(re.escape, words)) + r")\s*[:：]?\s*$")
 
 
 def _year_ok_after(ctx: _Ctx, b: int) -> bool:

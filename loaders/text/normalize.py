@@ -313,6 +313,8 @@ def _compiled(pattern: str) -> re.Pattern:
 
 def _is_column_gap(text: str, a: int, b: int) -> bool:
     """A run of two or more spaces between two words (not letter spacing 目  标  任  务): a column gap."""
+    if "\t" in text[a:b]:
+        return True  # a tab between words separates cells
     if b - a < 2:  # (NFKC has made full-width spaces plain ones)
         return False
     before = text[a - 2] if a >= 2 else "\n"

@@ -3,6 +3,8 @@ county and city plans take): notices that carry their plan, attachment labels, b
 two lines, the first-listed-leads convention declared by the notice."""
 from __future__ import annotations
 
+import pytest
+
 from loaders.pipeline import extract_text
 
 NOTICE_WITH_PLAN = """关于印发《某某区农村人居环境整治提升行动方案》的通知
@@ -183,3 +185,19 @@ def test_parts_that_give_duties_are_tasks_and_framing_parts_are_not():
 """
     assert [(t.path, t.title, [u.name for u in t.lead]) for t in extract_text(text).tasks] == [
         ("二", "加强火源管控", []), ("三", "做好扑救准备", ["县应急管理局"])]
+
+
+def test_a_tab_table_with_a_schedule_column():
+    text = ("某市重点任务清单\n序号\t任务\t牵头单位\t完成时限\n1\t推行企业开办一日办结\t市市场监管局\t2024年6月\n"
+            "2\t推进工程建设项目审批改革\t市住房城乡建设局\t2024年9月底前\n")
+    assert _rows(text) == [("1", "推行企业开办一日办结", ["市市场监管局"], [], ["2024-06-30"]),
+                           ("2", "推进工程建设项目审批改革", ["市住房城乡建设局"], [], ["2024-09-30"])]
+
+
+@pytest.mark.parametrize("schedule,due", [
+    ("完成时限：2024年6月", "2024-06-30"), ("完成时限：2024年12月31日", "2024-12-31"), ("时间：2024年10月", "2024-10-31"),
+    ("会议于2024年3月5日召开", None),  # a plain date that fills no schedule is no deadline
+])
+def test_a_plain_date_in_a_schedule_is_a_due_date(schedule, due):
+    (task,) = extract_text("某市2024年重点任务清单\n1.推行企业开办一日办结。（牵头单位：市市场监管局；" + schedule + "）\n").tasks
+    assert [str(d.date) for d in task.deadlines] == ([due] if due else [])
