@@ -48,11 +48,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Optional, Sequence
 
-from loaders.graph_rows import Edge, GraphRows, Node, cited_id, match_key
+from loaders.graph_rows import Edge, GraphRows, Node, cited_id, match_key, merge_rows, rows_for
+from loaders.pipeline import extract_source
 from loaders.text.reading import read_source
 from policykg.errors import InputError
 from policykg.ids import short_hash
-from policykg.model import Span
+from policykg.model import Extraction, Source, Span
 
 #: Folder names of the LawRefBook/Laws collection: a file's category is the one it sits under.
 KNOWN_CATEGORIES = frozenset({
@@ -641,6 +642,17 @@ def rows_for_laws(records: Sequence[LawRecord], index: Optional[LawIndex] = None
     return g
 
 
+def extract_law(r: LawRecord) -> Extraction:
+    """What the one extractor (:mod:`loaders.pipeline`, as ``policykg build``) reads in a law's text:
+    its provisions with their duty-bearers, bounds, deadlines and citations. The extracted document is
+    ``<source>-text-d1`` beside the ``Law`` node ``<source>-d1``; both belong to the law's source."""
+    import hashlib
+
+    src = Source(id=r.source_id, path=r.path, text=r.text, encoding=r.encoding,
+                 sha256=hashlib.sha256(r.text.encode("utf-8")).hexdigest())
+    return extract_source(src, doc_prefix=f"{r.source_id}-text")
+
+
 def link_cited_to_laws(rows: GraphRows, laws: Iterable[LawRecord] | LawIndex) -> list[Edge]:
     """SAME_AS edges from the CitedDocument nodes of ``rows`` that name a law of ``laws``.
 
@@ -683,6 +695,7 @@ class LawsLoadReport:
     nodes: int = 0
     edges: int = 0
     law_to_law_edges: int = 0
+    tasks: int = 0  # provisions (and other tasks) the extractor found in the laws' texts
     same_as: dict[str, int] = field(default_factory=dict)  # backend → SAME_AS edges drawn to loaded laws
     backends: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
@@ -725,23 +738,32 @@ def load_records(records: Sequence[LawRecord], backends: Sequence[tuple[str, Any
     sources = {r.source_id for r in records}
     report.files, report.citations = len(records), sum(len(r.citations) for r in records)
     loaded_index = LawIndex(records)
+    t0 = time.perf_counter()
+    extractions = [extract_law(r) for r in records]  # the same extractor as `policykg build`
+    extracted = merge_rows([rows_for(ex) for ex in extractions])
+    report.tasks = sum(len(ex.tasks) for ex in extractions)
+    report.seconds["extract"] = time.perf_counter() - t0
     for k, (name, backend) in enumerate(backends):
         t1 = time.perf_counter()
         held = {r.id: r for r in laws_in(backend) if r.id not in ids}
-        rows = rows_for_laws(records, LawIndex([*records, *held.values()]))
-        mine = {n.id for n in rows.nodes}
-        cited = [n for n in cited_nodes_in(backend) if n.id not in mine]
-        links = link_cited_to_laws(GraphRows(nodes=cited), loaded_index)
+        law_rows = rows_for_laws(records, LawIndex([*records, *held.values()]))
+        rows = merge_rows([law_rows, extracted])
+        mine = {n.id for n in law_rows.nodes}
+        held_cited = cited_nodes_in(backend)
+        cited = [n for n in held_cited if n.id not in mine]
+        own_cited = [n for n in extracted.nodes if n.label == "CitedDocument" and n.id not in mine]
+        links = link_cited_to_laws(GraphRows(nodes=cited + own_cited), loaded_index)
         linked = {e.src for e in links}
         targets = {e.dst for e in rows.edges}
         if k == 0:
-            report.nodes, report.edges = len(rows.nodes), len(rows.edges)
-            report.law_to_law_edges = sum(1 for e in rows.edges if e.dst in ids or e.dst in held)
+            report.nodes, report.edges = len(law_rows.nodes), len(law_rows.edges)
+            report.law_to_law_edges = sum(1 for e in law_rows.edges if e.dst in ids or e.dst in held)
         report.seconds[f"rows:{name}"] = time.perf_counter() - t1
-        nodes = rows.nodes + [n for n in cited if n.id in linked]
+        nodes = rows.nodes + [n for n in cited if n.id in linked and n.id not in {m.id for m in own_cited}]
         existing = {i: Node(i, "Law", {}, held[i].source_id) for i in sorted(targets & set(held))}
         backend.load_linked(GraphRows(nodes=nodes, edges=rows.edges + links), sources, existing)
-        report.same_as[name] = len(links)
+        held_ids = {n.id for n in held_cited}
+        report.same_as[name] = sum(1 for e in links if e.src in held_ids)  # from documents loaded before
         report.seconds[f"load:{name}"] = time.perf_counter() - t1 - report.seconds[f"rows:{name}"]
         report.backends.append(name)
     return report

@@ -56,18 +56,20 @@ def extract_text(text: str, source_id: str = "text") -> Extraction:
     return extract_source(src)
 
 
-def extract_source(source: Source, timer: Optional[StageTimer] = None) -> Extraction:
+def extract_source(source: Source, timer: Optional[StageTimer] = None, *, doc_prefix: Optional[str] = None) -> Extraction:
+    """``doc_prefix``: documents are ``<doc_prefix>-dN`` (default the source id; the laws loader keeps
+    ``<source>-d1`` for the Law node and names the extracted document apart)."""
     timer = timer or StageTimer()
     norm = timer.run("normalise", normalize, source.text, source.id)
     drafts = timer.run("documents", segment, norm)
-    return timer.run("facts", _facts, source, norm, drafts)
+    return timer.run("facts", _facts, source, norm, drafts, doc_prefix)
 
 
-def _doc_id(source: Source, i: int) -> str:
-    return f"{source.id}-d{i + 1}"
+def _doc_id(prefix: str, i: int) -> str:
+    return f"{prefix}-d{i + 1}"
 
 
-def _facts(source: Source, norm: NormText, drafts: list[DocDraft]) -> Extraction:
+def _facts(source: Source, norm: NormText, drafts: list[DocDraft], doc_prefix: Optional[str] = None) -> Extraction:
     from loaders.extract.citations import citation_key, extract_citations
     from loaders.extract.deadlines import extract_deadlines
     from loaders.extract.targets import extract_targets
@@ -80,7 +82,7 @@ def _facts(source: Source, norm: NormText, drafts: list[DocDraft]) -> Extraction
     citations: list[Citation] = []
     mentions: list[AgencyMention] = []
     warnings = list(source.warnings) + list(norm.warnings)
-    ids = [_doc_id(source, i) for i in range(len(drafts))]
+    ids = [_doc_id(doc_prefix or source.id, i) for i in range(len(drafts))]
     parents = {d.parent for d in drafts if d.parent is not None}
     for i, d in enumerate(drafts):
         doc_id = ids[i]

@@ -81,10 +81,18 @@ def loaded(tmp_path_factory):
     for s in sources + ["laws-policy-sample"]:
         writer.delete_source(s)
     ids = [cited_id("《中华人民共和国预算法》")] + [n.id for n in rows_for_laws(picked).nodes
-                                               if n.label == "CitedDocument"]
+                                               if n.label == "CitedDocument"] + _extracted_cited(picked)
     writer._run("cleaning up", "MATCH (c:CitedDocument) WHERE c.id IN $ids AND NOT (c)--() DELETE c", {"ids": ids})
     g.close()
     neo.close()
+
+
+def _extracted_cited(records) -> list[str]:
+    """The cited documents the extractor read in the laws' texts (loaded with them)."""
+    from loaders.graph_rows import rows_for
+    from loaders.laws import extract_law
+
+    return [n.id for r in records for n in rows_for(extract_law(r)).nodes if n.label == "CitedDocument"]
 
 
 def _embedded_law_cites(g, sources) -> set[tuple[str, str, str]]:

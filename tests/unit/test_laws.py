@@ -329,3 +329,26 @@ def test_cli_laws_load(laws_root, tmp_path, monkeypatch):
     res = CliRunner().invoke(app, ["laws", "load", str(tmp_path / "nope")])
     assert res.exit_code == 2 and "no such folder" in res.output
     assert "Examples:\n    policykg laws load" in CliRunner().invoke(app, ["laws", "load", "--help"]).output
+
+
+def test_a_loaded_regulation_answers_who_is_responsible_with_its_articles(laws_root, tmp_path):
+    """`policykg laws load` runs the extractor of `policykg build`: the duty-bearers of 《城市供水条例》
+    answer departments_for, each with the article (第X条) that obliges it as evidence."""
+    from graph_api import PolicyGraph
+
+    from loaders.laws import extract_law
+
+    law = next(laws_root.glob("行政法规/城市供水条例*.md"))
+    rec = parse_law(law, laws_root)
+    assert any(t.kind == "provision" and t.lead for t in extract_law(rec).tasks)
+    with PolicyGraph(home=tmp_path / "home") as g:
+        g.load_laws(law)
+        answers = g.departments_for("城市供水")
+    got = {(a.agency, a.role) for a in answers}
+    assert {("国务院城市建设行政主管部门", "lead"), ("县级以上城市人民政府", "lead"),
+            ("城市规划行政主管部门", "responsible"), ("省、自治区、直辖市人民政府", "lead")} <= got
+    assert {a.evidence.doc_title for a in answers} == {"城市供水条例"}
+    first = next(a for a in answers if a.agency == "国务院城市建设行政主管部门")
+    assert first.evidence.quote.startswith("第七条") and "主管全国城市供水工作" in first.evidence.quote
+    # every answer quotes a provision of an article
+    assert all(a.task_id.startswith(rec.source_id) for a in answers)
