@@ -11,7 +11,9 @@ narrows: the named query binds the candidates with ``VALUES`` and keeps its own
 Kinds of entries (``text`` is in match form, :func:`loaders.graph_rows.match_key`):
 - ``task``: a task's ``matchText`` and its document's ``matchTitle`` (departments_for_goal);
 - ``agency``: an agency's ``matchKey`` and its authority labels (no source: shared), and each
-  name an agency is written as in a task (the task's source).
+  name an agency is written as in a task (the task's source);
+- ``cited``: a cited document's ``matchKey`` and ``matchTitle`` (shared; tasks_citing,
+  documents_citing, impact_of_document).
 
 It is updated with the store: :meth:`replace_sources` deletes the entries of the replaced
 sources and adds those of the new rows, in the same call as the store's load.
@@ -67,6 +69,9 @@ class KeywordIndex:
                 names = [n.props.get("matchKey") or ""] + list(n.props.get("altLabels") or []) \
                     + list(n.props.get("hiddenLabels") or [])
                 entries.append(("agency", str(iri(n.id, "Agency")), None, "\n".join(x for x in names if x)))
+            elif n.label == "CitedDocument":
+                keys = [n.props.get("matchKey") or "", n.props.get("matchTitle") or ""]
+                entries.append(("cited", str(iri(n.id, "CitedDocument")), None, "\n".join(x for x in keys if x)))
         task_doc = {e.src: e.dst for e in rows.edges if e.type == "IN_DOCUMENT"}
         for n in rows.nodes:
             if n.label == "Task":
@@ -81,9 +86,9 @@ class KeywordIndex:
                 chunk = sources[k:k + 500]
                 self.db.execute(f"DELETE FROM entries WHERE source IN ({','.join('?' * len(chunk))})", chunk)
             shared = [e[1] for e in entries if e[2] is None]
-            for k in range(0, len(shared), 500):  # a shared agency's own entry is rewritten, not repeated
+            for k in range(0, len(shared), 500):  # a shared node's own entry is rewritten, not repeated
                 chunk = shared[k:k + 500]
-                self.db.execute("DELETE FROM entries WHERE source IS NULL AND kind = 'agency' "
+                self.db.execute("DELETE FROM entries WHERE source IS NULL "
                                 f"AND iri IN ({','.join('?' * len(chunk))})", chunk)
             self.db.executemany("INSERT INTO entries(kind, iri, source, text) VALUES (?, ?, ?, ?)", entries)
 
