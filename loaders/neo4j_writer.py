@@ -119,6 +119,11 @@ def schema_statements() -> list[str]:
         "CREATE INDEX cited_match_key IF NOT EXISTS FOR (n:CitedDocument) ON (n.matchKey)",
         "CREATE TEXT INDEX cited_match_key_text IF NOT EXISTS FOR (n:CitedDocument) ON (n.matchKey)",
         "CREATE INDEX agency_match_key IF NOT EXISTS FOR (n:Agency) ON (n.matchKey)",
+        # TEXT indexes answer CONTAINS from the index (keyword queries: departments_for_goal, agency_tasks)
+        "CREATE TEXT INDEX agency_match_key_text IF NOT EXISTS FOR (n:Agency) ON (n.matchKey)",
+        "CREATE TEXT INDEX document_match_title_text IF NOT EXISTS FOR (n:Document) ON (n.matchTitle)",
+        "CREATE TEXT INDEX leads_name_text IF NOT EXISTS FOR ()-[r:LEADS]-() ON (r.name)",
+        "CREATE TEXT INDEX shares_name_text IF NOT EXISTS FOR ()-[r:SHARES]-() ON (r.name)",
         "CREATE INDEX law_match_title IF NOT EXISTS FOR (n:Law) ON (n.matchTitle)",
         "CREATE INDEX law_match_short IF NOT EXISTS FOR (n:Law) ON (n.matchShort)",
         "CREATE INDEX deadline_date IF NOT EXISTS FOR (n:Deadline) ON (n.date)",

@@ -5,7 +5,22 @@
 // of either (match form), or by one of its authority labels (altLabels / hiddenLabels, whole):
 // one row per (mention, task) with the role, lead (牵头) or responsible (责任, shared); agency is
 // the name as written in that task. source/start/end locate the task's text in the original.
-MATCH (a:Agency)-[r:LEADS|SHARES]->(t:Task)
+// The candidate agencies first, each branch one index lookup (TEXT indexes on Agency.matchKey and on
+// LEADS.name / SHARES.name; the authority labels are on few agencies), then their tasks.
+CALL {
+  MATCH (a:Agency) WHERE a.matchKey CONTAINS $for_agency
+  RETURN a
+  UNION
+  MATCH (a:Agency)-[r0:LEADS]->(:Task) WHERE r0.name CONTAINS $for_agency
+  RETURN a
+  UNION
+  MATCH (a:Agency)-[r0:SHARES]->(:Task) WHERE r0.name CONTAINS $for_agency
+  RETURN a
+  UNION
+  MATCH (a:Agency) WHERE $for_agency IN coalesce(a.altLabels, []) + coalesce(a.hiddenLabels, [])
+  RETURN a
+}
+MATCH (a)-[r:LEADS|SHARES]->(t:Task)
 WHERE r.name CONTAINS $for_agency OR coalesce(a.matchKey CONTAINS $for_agency, false)
    OR $for_agency IN coalesce(a.altLabels, []) + coalesce(a.hiddenLabels, [])
 MATCH (t)-[:IN_DOCUMENT]->(d:Document)

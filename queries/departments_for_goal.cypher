@@ -4,8 +4,17 @@
 // Agencies that lead or share tasks whose title or text, or whose document's title, contains GOAL
 // (match form), with the role, the task and its document; source/start/end locate the task's
 // text in the original.
-MATCH (t:Task)-[:IN_DOCUMENT]->(d:Document)
-WHERE t.matchText CONTAINS $goal OR coalesce(d.matchTitle CONTAINS $goal, false)
+// Two branches, each one TEXT-index lookup (an OR over two labels would scan every task):
+// tasks whose text contains GOAL, and the tasks of documents whose title does.
+CALL {
+  MATCH (t:Task) WHERE t.matchText CONTAINS $goal
+  RETURN t
+  UNION
+  MATCH (d0:Document) WHERE d0.matchTitle CONTAINS $goal
+  MATCH (t:Task)-[:IN_DOCUMENT]->(d0)
+  RETURN t
+}
+MATCH (t)-[:IN_DOCUMENT]->(d:Document)
 MATCH (a:Agency)-[r:LEADS|SHARES]->(t)
 RETURN DISTINCT
        r.name AS agency,
