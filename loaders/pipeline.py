@@ -96,7 +96,7 @@ def _facts(source: Source, norm: NormText, drafts: list[DocDraft], doc_prefix: O
         issue_date = d.date or parent_date or _year_date(year)
         declared = d.parent is not None and declares_first_lead(match[drafts[d.parent].body_start:drafts[d.parent].end])
         task_drafts = extract_tasks(text, match, d.body_start, d.end, first_is_lead=declared,
-                                    issues_attachment=i in parents)
+                                    issues_attachment=i in parents, title=d.title_span)
         seen_paths: dict[str, int] = defaultdict(int)
         n_tasks = 0
         task_ranges: list[tuple[int, int, str]] = []

@@ -16,7 +16,7 @@ from tests.conftest import DEV, GOLD, SCORER, SEED
 
 SEED_MIN = {"tasks": 0.97, "lead": 0.97, "responsible": 0.97, "targets": 0.90, "deadlines": 0.90,
             "citations": 0.90, "doc_numbers": 1.0, "agency_mentions": 0.85}
-DEV_MIN = {"tasks": 0.97, "lead": 0.97, "responsible": 0.96, "any_role": 0.97, "targets": 0.93, "deadlines": 0.92,
+DEV_MIN = {"tasks": 0.97, "lead": 0.98, "responsible": 0.96, "any_role": 0.97, "targets": 0.93, "deadlines": 0.92,
            "citations": 0.94}
 
 

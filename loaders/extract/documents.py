@@ -236,6 +236,7 @@ def segment(norm: NormText) -> list[DocDraft]:
             drafts[0].start = 0
 
     for d in drafts:
+        _drop_marker_tail(d, norm)
         _fill_header(d, norm, [ln for _, ln in _lines_between(lines, d.start, d.end)])
         if INFO_END in match[d.start:min(d.end, d.start + 3000)]:
             _law_header(d, norm)
@@ -292,6 +293,20 @@ def _titles_named_before_signature(lines, line_match) -> set[int]:
 def _subtitle(s: str) -> bool:
     s = s.strip()
     return bool(re.fullmatch(r"[（(][^（()）]{2,30}[)）]", s))
+
+
+_MARKER_TAIL = re.compile(r"[（(][^（()）]{2,60}(?:牵头|负责|配合)[^（()）]{0,10}[)）]$")
+
+
+def _drop_marker_tail(d: DocDraft, norm: NormText) -> None:
+    """专项行动方案(县自然资源局牵头): the lead written under a plan's title is no part of the title."""
+    if not d.title_span or not d.title:
+        return
+    a, b = d.title_span
+    m = _MARKER_TAIL.search(norm.match, a, b)
+    if m and m.start() > a:
+        d.title_span = (a, m.start())
+        d.title = d.title[: len(d.title) - len(re.sub(r"\s+", "", norm.text[m.start():b]))]
 
 
 def _lines_between(lines: list[tuple[int, int]], a: int, b: int) -> list[tuple[int, tuple[int, int]]]:

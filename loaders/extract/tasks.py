@@ -63,16 +63,34 @@ def own_end(n: Node) -> int:
 
 
 def extract_tasks(text: str, match: str, body_start: int, end: int, first_is_lead: bool = False,
-                  issues_attachment: bool = False) -> list[TaskDraft]:
+                  issues_attachment: bool = False, title: tuple[int, int] | None = None) -> list[TaskDraft]:
     """``first_is_lead``: the convention (排序第一单位为牵头单位) was declared outside this range (by the notice
-    that issues the plan). ``issues_attachment``: the range is a notice whose plan follows it."""
+    that issues the plan). ``issues_attachment``: the range is a notice whose plan follows it. ``title``: the
+    document's title range (a plan whose lead is written under its title is a task of its own)."""
     rows = _table_tasks(text, match, body_start, end) + _cell_rows(text, match, body_start, end)
     tasks = _tree_tasks(text, match, body_start, end, first_is_lead)
     if rows:
         tasks = sorted(tasks + rows, key=lambda t: t.start)
     if not tasks and not build_tree(match, body_start, end):
         tasks = _notice_duties(match, body_start, end, issues_attachment)
-    return tasks
+    plan = _plan_lead(text, match, body_start, end, title) if title else None
+    return [plan] + tasks if plan else tasks
+
+
+_SUBTITLE_LINE = re.compile(r"[ \t\n]*(?P<m>[（(][^（()）\n]{2,60}[)）])[ \t]*(?:\n|$)")
+
+
+def _plan_lead(text: str, match: str, a: int, b: int, title: tuple[int, int]) -> TaskDraft | None:
+    """汉阴县…专项行动方案 / (县自然资源局牵头): a marker alone on the line under the title makes the plan a task."""
+    m = _SUBTITLE_LINE.match(match, a, b)
+    if m is None:
+        return None
+    groups = [g for g in find_markers(text, match, m.start("m"), m.end("m")) if g.lead or g.responsible]
+    if not groups:
+        return None
+    lead, resp = resolve_roles(groups, False)
+    return TaskDraft(node=None, path="", kind="work_item", start=title[0], end=m.end("m"), title_start=title[0],
+                     title_end=title[1], lead=lead, responsible=resp, markers=groups)
 
 
 def _notice_duties(match: str, a: int, b: int, issues_attachment: bool) -> list[TaskDraft]:

@@ -201,3 +201,16 @@ def test_a_tab_table_with_a_schedule_column():
 def test_a_plain_date_in_a_schedule_is_a_due_date(schedule, due):
     (task,) = extract_text("某市2024年重点任务清单\n1.推行企业开办一日办结。（牵头单位：市市场监管局；" + schedule + "）\n").tasks
     assert [str(d.date) for d in task.deadlines] == ([due] if due else [])
+
+
+def test_a_plan_whose_lead_is_written_under_its_title():
+    text = """附件2
+某县城乡融合发展专项行动方案
+（县农业农村局牵头）
+为推进城乡融合发展，制定本方案。
+一、总体要求
+坚持以人民为中心的发展思想。
+"""
+    ex = extract_text(text)
+    assert ex.documents[-1].title == "某县城乡融合发展专项行动方案"
+    assert [(t.title, [u.name for u in t.lead]) for t in ex.tasks] == [("某县城乡融合发展专项行动方案", ["县农业农村局"])]
