@@ -1,6 +1,6 @@
 """Write attempts (and harmless look-alikes) for the read-only guards of user SPARQL and Cypher.
 
-Used by tests/unit/test_read_only.py (the pre-checks, no server) and
+Used by tests/unit/test_read_only_checks.py (the pre-checks, no server) and
 tests/integration/test_read_only.py (every query path: API, CLI, `policykg serve`, on every backend).
 """
 from __future__ import annotations
