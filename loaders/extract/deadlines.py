@@ -350,13 +350,22 @@ def _h_half(m, ctx):
 
 def _h_end_of(m, ctx):
     g = m.groupdict()
-    if not g.get("be") and not _in_schedule(ctx, m.start()):
+    if not g.get("be") and not _in_schedule(ctx, m.start()) and not _month_cell(ctx, m):
         return None  # a plain date (2016年6月21日) is no deadline by itself, unless it fills a schedule
     rec = _recurring_prefix(m, ctx)
     if rec:
         return rec
     d, unc = _resolve_end(m, "b", ctx, False)
     return "due", d, {"uncertain": unc}
+
+
+def _month_cell(ctx: _Ctx, m) -> bool:
+    """2023年10月 alone on its line (a table printed one cell per line); a signature date has its day."""
+    if m.group("bd") or m.group("bx") or not m.group("by"):
+        return False
+    before = ctx.s[m.start() - 1] if m.start() > ctx.start else "\n"
+    after = ctx.s[m.end()] if m.end() < ctx.end else "\n"
+    return before == "\n" and after == "\n"
 
 
 def _in_schedule(ctx: _Ctx, p: int) -> bool:

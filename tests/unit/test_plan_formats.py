@@ -214,3 +214,10 @@ def test_a_plan_whose_lead_is_written_under_its_title():
     ex = extract_text(text)
     assert ex.documents[-1].title == "某县城乡融合发展专项行动方案"
     assert [(t.title, [u.name for u in t.lead]) for t in ex.tasks] == [("某县城乡融合发展专项行动方案", ["县农业农村局"])]
+
+
+def test_a_month_alone_in_a_cell_is_due_and_a_signature_date_is_not():
+    text = "某区重点任务分解表\n重点任务\n牵头单位\n完成时限\n新建幼儿园5所\n区教育局\n2022年8月\n改造老旧小区12个\n区住建局\n2022年11月\n"
+    assert [r[4] for r in _rows(text)] == [["2022-08-31"], ["2022-11-30"]]
+    signed = "某县关于做好防汛工作的通知\n1.加强值班值守。（县应急管理局牵头）\n某县人民政府办公室\n2023年5月6日\n"
+    assert [r[4] for r in _rows(signed)] == [[]]
