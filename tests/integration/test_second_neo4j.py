@@ -118,3 +118,61 @@ def test_an_install_from_before_the_password_file_keeps_its_password(second_neo4
     f.chmod(0o644)  # a file others can read is made private again
     neo4j_server.start(wait=True, timeout=120)
     assert stat.S_IMODE(f.stat().st_mode) == 0o600 and _can_log_in(config.neo4j_settings().password)
+
+
+def _snapshot(writer) -> dict:
+    c = writer.counts()
+    return {"nodes": c["nodes"], "relationships": c["relationships"], "labels": c["labels"], "types": c["types"],
+            "ids": writer.ids()}
+
+
+def test_neo4j_killed_in_the_middle_of_a_load_ends_like_a_clean_load(second_neo4j, tmp_path):
+    from graph_api import PolicyGraph
+    from loaders.neo4j_writer import Neo4jWriter
+    from tests.conftest import SEED
+
+    files = tmp_path / "input"
+    files.mkdir()
+    for i in range(4):
+        (files / f"g{i}.txt").write_bytes(SEED.read_bytes())
+    writer = Neo4jWriter.from_settings()
+    try:
+        writer.clear()
+        with PolicyGraph("embedded", home=tmp_path / "clean") as g:
+            g.build([files], also=["neo4j"])
+        clean = _snapshot(writer)
+        writer.clear()
+        assert writer.counts()["nodes"] == 0
+
+        outcome: list[object] = []
+
+        def load() -> None:
+            try:
+                with PolicyGraph("embedded", home=tmp_path / "killed") as g:
+                    outcome.append(g.build([files], also=["neo4j"]))
+            except PolicyKGError as exc:
+                outcome.append(exc)
+
+        loader = threading.Thread(target=load)
+        loader.start()
+        deadline = time.monotonic() + 120
+        while writer.counts()["nodes"] < 50 and time.monotonic() < deadline:  # the load has begun
+            time.sleep(0.05)
+        pid = neo4j_server.status().pid
+        os.kill(pid, signal.SIGKILL)
+        port = neo4j_server.bolt_port()
+        while time.monotonic() < deadline + 60:  # until the dying JVM has let go of its port
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) != 0:
+                    break
+            time.sleep(0.2)
+        neo4j_server.start(wait=True, timeout=300)  # recovers from its transaction log
+        loader.join(timeout=600)
+        assert outcome, "the load neither finished nor failed"
+        if isinstance(outcome[0], Exception):  # one clear error naming the server, no traceback
+            assert "Neo4j" in str(outcome[0]) and "\n" not in str(outcome[0]).strip()
+        with PolicyGraph("embedded", home=tmp_path / "killed") as g:  # the rerun
+            g.build([files], also=["neo4j"])
+        assert _snapshot(writer) == clean
+    finally:
+        writer.close()
