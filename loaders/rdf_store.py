@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Optional
 
 from loaders.graph_rows import GraphRows
-from loaders.rdf_writer import graph_iri, quads, quads_to_nquads
+from loaders.rdf_writer import graph_iri, quad_chunks, quads_to_nquads
 from ontology.namespace import DATA
 from policykg.errors import BackendError, TransientBackendError
 
@@ -163,7 +163,8 @@ class EmbeddedStore:
                     self.store.remove_graph(g)
         # bulk_extend: the fast path (5 µs a quad against 26 for the transactional extend); it gives no
         # all-or-nothing guarantee, so a load killed half-way is redone by building the same files again
-        self.store.bulk_extend(quads(rows))
+        for chunk in quad_chunks(rows):
+            self.store.bulk_extend(chunk)
         self.keywords.replace_sources(rows, sources)
         if materialize:
             self.materialize()
@@ -293,7 +294,8 @@ class RemoteSparqlStore:
         drops = [f"DROP SILENT GRAPH <{g}>" for g in self._graphs_of(sources)] if sources else []
         if drops:
             self._post(self.update_url, ";\n".join(drops).encode("utf-8"), "application/sparql-update")
-        self._post(self.store_url, quads_to_nquads(quads(rows)), "application/n-quads")
+        for chunk in quad_chunks(rows):  # several POSTs: a server adds each to the store
+            self._post(self.store_url, quads_to_nquads(chunk), "application/n-quads")
         if materialize:
             self.materialize()
 

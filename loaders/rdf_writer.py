@@ -171,10 +171,19 @@ class _Quads:
 
 
 def quads(rows: GraphRows) -> list[ox.Quad]:
-    """The quads of ``rows`` (no inference: the stores run :func:`loaders.authority.materialize_store`).
+    """The quads of ``rows`` (no inference: the stores re-derive it, :meth:`EmbeddedStore.materialize`).
 
     An edge needs both ends in ``rows.nodes`` or in ``rows.known`` (id → label of nodes written
     by an earlier batch)."""
+    out: list[ox.Quad] = []
+    for chunk in quad_chunks(rows):
+        out.extend(chunk)
+    return out
+
+
+def quad_chunks(rows: GraphRows, size: int = 200_000) -> Iterator[list[ox.Quad]]:
+    """:func:`quads` in lists of about ``size`` (a store loads them one by one: memory stays bounded
+    when one load holds millions of quads, e.g. the whole laws corpus)."""
     w = _Quads()
     labels = dict(rows.known)
     owner_source: dict[str, Optional[str]] = {}
@@ -188,13 +197,20 @@ def quads(rows: GraphRows) -> list[ox.Quad]:
     for n in rows.nodes:
         doc = doc_of(n.id, n.source_id) if n.source_id else None
         _write_node(w, w.graph(doc), n)
+        if len(w.out) >= size:
+            yield w.out
+            w.out = []
     for e in rows.edges:
         if e.src not in labels or e.dst not in labels:
             raise BackendError(f"edge {e.type} refers to a node not in the rows: {e.src} → {e.dst}")
         doc = doc_of(e.src, owner_source.get(e.src)) or doc_of(e.dst, owner_source.get(e.dst))
         _write_edge(w, w.graph(doc), e, _iri_n(e.src, labels[e.src]), _iri_n(e.dst, labels[e.dst]),
                     e.src in generic)
-    return w.out
+        if len(w.out) >= size:
+            yield w.out
+            w.out = []
+    if w.out:
+        yield w.out
 
 
 def _to_rdflib(t):

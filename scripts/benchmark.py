@@ -224,7 +224,7 @@ def _sparql_params(name: str, example: dict) -> dict:
 
     out = {}
     for k, v in example.items():
-        if isinstance(v, str) and k in ("on_date", "date_from", "date_to"):
+        if isinstance(v, str) and k in ("on_date", "date_from", "date_to", "before"):
             out[k] = datetime.date.fromisoformat(v)
         elif isinstance(v, str):
             out[k] = match_key(v)
@@ -350,6 +350,169 @@ def bench_extraction(args: argparse.Namespace) -> None:
         print(f"  ratio {args.extraction_copies}x / seed throughput: {big_rate / seed_rate:.2f} "
               "(1.0 = perfectly linear time)")
         print(f"  goal >= 2 MB/s per core: {'met' if min(seed_rate, big_rate) >= 2 else 'NOT met'}")
+
+
+# =============================================================================
+# scale: the synthetic corpus (scripts/generate_corpus.py) at several sizes, plus the laws
+
+#: parameters that name ONE city's facts (copy 0 of the corpus is the bundled gazette, copies k >= 1
+#: have their own city, numbers and years), so the answer stays the same size as the corpus grows
+SCALE_EXAMPLES: dict[str, dict] = {
+    "departments_for_goal": {"goal": "绵阳市推进供给侧结构性改革去库存"},
+    "tasks_citing": {"reg": "财税〔2015〕119号"},
+    "documents_citing": {"reg": "川府发〔2016〕30号"},
+    "impact_of_document": {"reg": "绵府发〔2016〕13号", "on_date": "2016-07-01"},
+    "agency_tasks": {"for_agency": "绵阳市财政局"},
+    "deadlines_between": {"date_from": "2016-06-01", "date_to": "2016-06-30", "for_agency": None},
+    "in_force_on": {"on_date": "2016-06-23"},
+    "targets_for": {"of_metric": "直接融资", "in_year": 2017},
+    "agencies_in_sector": {"of_sector": "财政部门", "within": "四川省"},
+    "expiring_documents": {"before": "2021-07-01"},
+}
+
+
+def _scale_arguments(ap: argparse.ArgumentParser) -> None:
+    g = ap.add_argument_group("section scale")
+    g.add_argument("--scale-copies", default="1,100,228", metavar="N,N,…",
+                   help="corpus sizes in copies (44 documents a copy; 228 ≈ 10,000 documents; default 1,100,228)")
+    g.add_argument("--scale-runs", type=int, default=7, metavar="N", help="timed runs per query (default 7)")
+    g.add_argument("--scale-workers", type=int, default=None, metavar="N", help="extraction processes")
+    g.add_argument("--scale-laws", default=None, metavar="DIR",
+                   help="laws corpus to load with the seed (default ../shared/corpus/laws when it exists)")
+    g.add_argument("--scale-dir", default=None, metavar="DIR", help="where to write corpora and stores (a temp dir)")
+
+
+_BUILD_CHILD = """
+import json, resource, sys, time
+sys.path.insert(0, {root!r})
+from graph_api import PolicyGraph
+t0 = time.perf_counter()
+with PolicyGraph("embedded", home={home!r}) as g:
+    r = g.build([{corpus!r}], workers={workers!r})
+    laws = None
+    if {laws!r}:
+        t1 = time.perf_counter()
+        lr = g.load_laws({laws!r})
+        laws = {{"files": lr.files, "seconds": time.perf_counter() - t1}}
+    quads = g.backend.store.count()
+wall = time.perf_counter() - t0
+rss = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+print(json.dumps({{"documents": r.documents, "tasks": r.tasks, "seconds": r.seconds, "wall": wall,
+                   "rss_mb": rss / 1024, "quads": quads, "laws": laws}}))
+"""
+
+
+def _percentile(xs: list[float], q: float) -> float:
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, max(0, math.ceil(q * len(xs)) - 1))]
+
+
+@section("scale", "scale: build (stages, peak RSS) and every canned query's p50/p95 at 1, 100, 228 copies + the laws",
+         _scale_arguments)
+def bench_scale(args: argparse.Namespace) -> None:
+    """Build the synthetic corpus at several sizes in a child process (peak RSS of it and its workers),
+    then time every canned query on the embedded store; growth = p50(largest) / p50(1 copy)."""
+    import json
+    import shutil
+    import subprocess
+    import tempfile
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import generate_corpus
+
+    from graph_api import PolicyGraph
+
+    sizes = [int(x) for x in str(args.scale_copies).split(",") if x.strip()]
+    laws = args.scale_laws or str(ROOT.parent / "shared" / "corpus" / "laws")
+    if not Path(laws).is_dir():
+        laws = None
+    base = Path(args.scale_dir or tempfile.mkdtemp(prefix="policykg-scale-"))
+    results: dict[int, dict] = {}
+    print(f"{os.cpu_count()} CPUs, load average {', '.join(f'{x:.1f}' for x in os.getloadavg())} "
+          "(the machine is shared: other work slows every figure)")
+    print("| copies | documents | tasks | quads | build wall s | extract (CPU s, all workers) | load:embedded s "
+          "| laws load s | peak RSS MB |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for n in sizes:
+        corpus, home = base / f"corpus-{n}", base / f"home-{n}"
+        shutil.rmtree(corpus, ignore_errors=True)
+        shutil.rmtree(home, ignore_errors=True)
+        generate_corpus.generate(corpus, n)
+        with_laws = None
+        child = _BUILD_CHILD.format(root=str(ROOT), home=str(home), corpus=str(corpus), workers=args.scale_workers,
+                                    laws=with_laws)
+        done = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True, check=False)
+        if done.returncode:
+            print(f"| {n} | build failed: {done.stderr[-500:]} |")
+            continue
+        r = json.loads(done.stdout.strip().splitlines()[-1])
+        sec = r["seconds"]
+        extract = sum(v for k, v in sec.items() if k in ("read", "normalise", "documents", "facts", "rows"))
+        lawtxt = f"{r['laws']['seconds']:.1f} ({r['laws']['files']} files)" if r["laws"] else "-"
+        print(f"| {n} | {r['documents']:,} | {r['tasks']:,} | {r['quads']:,} | {r['wall']:.1f} | {extract:.1f} "
+              f"| {sec.get('load:embedded', 0):.1f} | {lawtxt} | {r['rss_mb']:.0f} |", flush=True)
+        results[n] = {"build": r, "queries": {}}
+        with PolicyGraph("embedded", home=home) as g:
+            for name, example in SCALE_EXAMPLES.items():
+                params = _sparql_params(name, example)
+                rows = g.backend.run(name, params)
+                times = []
+                for _ in range(max(1, args.scale_runs)):
+                    t0 = time.perf_counter()
+                    g.backend.run(name, params)
+                    times.append(time.perf_counter() - t0)
+                results[n]["queries"][name] = (len(rows), statistics_median(times), _percentile(times, 0.95))
+    if laws:  # the seed (copy 0 alone) plus the laws corpus, in a store of its own
+        corpus, home = base / "corpus-1", base / "home-laws"
+        if not corpus.exists():
+            generate_corpus.generate(corpus, 1)
+        child = _BUILD_CHILD.format(root=str(ROOT), home=str(home), corpus=str(corpus), workers=args.scale_workers,
+                                    laws=laws)
+        done = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True, check=False)
+        if done.returncode:
+            print(f"| 1 + laws | build failed: {done.stderr[-500:]} |")
+        else:
+            r = json.loads(done.stdout.strip().splitlines()[-1])
+            sec = r["seconds"]
+            extract = sum(v for k, v in sec.items() if k in ("read", "normalise", "documents", "facts", "rows"))
+            print(f"| 1 + laws | {r['documents']:,} + {r['laws']['files']} laws | {r['tasks']:,} | {r['quads']:,} "
+                  f"| {r['wall']:.1f} | {extract:.1f} | {sec.get('load:embedded', 0):.1f} "
+                  f"| {r['laws']['seconds']:.1f} | {r['rss_mb']:.0f} |", flush=True)
+            results_laws = {}
+            with PolicyGraph("embedded", home=home) as g:
+                for name, example in SCALE_EXAMPLES.items():
+                    params = _sparql_params(name, example)
+                    rows = g.backend.run(name, params)
+                    times = []
+                    for _ in range(max(1, args.scale_runs)):
+                        t0 = time.perf_counter()
+                        g.backend.run(name, params)
+                        times.append(time.perf_counter() - t0)
+                    results_laws[name] = (len(rows), statistics_median(times), _percentile(times, 0.95))
+            results["1 + laws"] = {"queries": results_laws}
+    if not results:
+        return
+    sizes_done = [n for n in results if isinstance(n, int)]
+    print()
+    print(f"embedded store, p50 / p95 ms of {args.scale_runs} runs after a warm-up (rows); "
+          f"growth = p50({max(sizes_done)} copies) / p50({min(sizes_done)} copy)")
+    print("| query | " + " | ".join(f"{n} copies" if isinstance(n, int) else str(n) for n in results) + " | growth |")
+    print("|---|" + "---|" * len(results) + "---|")
+    for name in SCALE_EXAMPLES:
+        cells = []
+        for n in results:
+            rows, p50, p95 = results[n]["queries"][name]
+            cells.append(f"{p50 * 1000:.1f} / {p95 * 1000:.1f} ({rows})")
+        lo, hi = results[min(sizes_done)]["queries"][name][1], results[max(sizes_done)]["queries"][name][1]
+        print(f"| {name} | " + " | ".join(cells) + f" | {hi / lo:.1f} |")
+    if not args.scale_dir:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def statistics_median(xs: list[float]) -> float:
+    import statistics
+
+    return statistics.median(xs)
 
 
 # =============================================================================
