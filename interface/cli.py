@@ -314,10 +314,7 @@ def _service_status(mod) -> None:
     st = mod.status()
     for line in st.lines():
         console.print(line, markup=False)
-    if mod.__name__.endswith("oxigraph_server"):
-        ports = {"sparql": int(mod.bind().rpartition(":")[2])}
-    else:
-        ports = {"bolt": mod.BOLT_PORT, "http": mod.HTTP_PORT}
+    ports = mod.ports()
     for name, port in ports.items():
         console.print(f"  port {port} ({name}): {port_holder(port) or 'free'}", markup=False)
     if mod.__name__.endswith("oxigraph_server"):

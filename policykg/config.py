@@ -67,15 +67,20 @@ def neo4j_settings() -> Neo4jSettings:
     )
 
 
+def oxigraph_bind() -> str:
+    """``host:port`` of the local ``oxigraph serve`` (POLICYKG_OXIGRAPH_BIND runs one beside another)."""
+    return os.environ.get("POLICYKG_OXIGRAPH_BIND", "127.0.0.1:7878")
+
+
 def sparql_endpoint() -> str:
-    """Query endpoint of the SPARQL server (``oxigraph serve`` by default)."""
-    return os.environ.get("SPARQL_ENDPOINT", "http://127.0.0.1:7878/query")
+    """Query endpoint of the SPARQL server (the local ``oxigraph serve`` by default)."""
+    return os.environ.get("SPARQL_ENDPOINT", f"http://{oxigraph_bind()}/query")
 
 
 def sparql_update_endpoint() -> str:
-    return os.environ.get("SPARQL_UPDATE_ENDPOINT", "http://127.0.0.1:7878/update")
+    return os.environ.get("SPARQL_UPDATE_ENDPOINT", f"http://{oxigraph_bind()}/update")
 
 
 def sparql_store_endpoint() -> str:
     """Graph Store Protocol endpoint, used to load RDF into the server."""
-    return os.environ.get("SPARQL_STORE_ENDPOINT", "http://127.0.0.1:7878/store")
+    return os.environ.get("SPARQL_STORE_ENDPOINT", f"http://{oxigraph_bind()}/store")

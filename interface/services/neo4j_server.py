@@ -91,6 +91,11 @@ def http_port() -> int:
     return int(os.environ.get("POLICYKG_NEO4J_HTTP_PORT", HTTP_PORT))
 
 
+def ports() -> dict[str, int]:
+    """The ports this server listens on, by protocol (status shows who holds each)."""
+    return {"bolt": bolt_port(), "http": http_port()}
+
+
 def bolt_url() -> str:
     return f"bolt://{HOST}:{bolt_port()}"
 

@@ -27,13 +27,17 @@ from pathlib import Path
 from policykg import config
 from policykg.errors import ServiceError
 
-DEFAULT_BIND = "127.0.0.1:7878"
 PIP_REQUIREMENT = "oxigraph>=0.4"
 
 
 def bind() -> str:
     """``host:port`` the server listens on."""
-    return os.environ.get("POLICYKG_OXIGRAPH_BIND", DEFAULT_BIND)
+    return config.oxigraph_bind()
+
+
+def ports() -> dict[str, int]:
+    """The port this server listens on (status shows who holds it)."""
+    return {"sparql": int(bind().rpartition(":")[2])}
 
 
 def base_url() -> str:
