@@ -110,6 +110,7 @@ class PolicyGraph:
         ``workers`` processes (default: one per core; results in file order) and loaded in bounded
         batches, so memory does not grow with the corpus."""
         from loaders.authority import authority_rows, load_authority
+        from loaders.laws import links_to_held_laws
         from loaders.pipeline import extract_batches
 
         paths = [Path(p) for p in paths] or [config.BUNDLED_GAZETTE]
@@ -152,6 +153,10 @@ class PolicyGraph:
                     if progress:
                         progress(f"load {name}", done, len(files))
                     timer.run(f"load:{name}", backend.load, rows, sources)
+                    # laws loaded before these documents: link their citations now, as a law load would
+                    links = timer.run(f"link laws:{name}", links_to_held_laws, backend, rows)
+                    if links:
+                        timer.run(f"link laws:{name}", backend.load_linked, links[0], set(), links[1])
                 for r in batch:  # only once loaded: a failed build leaves the quotes of the loaded graph
                     self._keep_text(r.source_id, r.text)
                 t0 = time.perf_counter()
@@ -164,6 +169,29 @@ class PolicyGraph:
         return report
 
     load = build
+
+    @_holding_home("policykg remove")
+    def remove(self, sources: Iterable[str | Path], *, also: Iterable[str] = ()) -> list[str]:
+        """Remove documents from this backend and ``also``: each source (a file path or a source id) loses its
+        subgraph and its kept text, and shared nodes only it referred to go too. Returns the source ids."""
+        from loaders.text.reading import source_id_for
+
+        ids = []
+        for s in sources:
+            p = Path(s)
+            ids.append(source_id_for(p, _sha256(p)) if p.is_file() else str(s))
+        names = [b for b in dict.fromkeys(also) if b != self.backend_name] + [self.backend_name]
+        for name in names:
+            backend = self.backend if name == self.backend_name else self._open(name)
+            try:
+                backend.load(GraphRows(), set(ids))
+            finally:
+                if backend is not self.backend:
+                    backend.close()
+        for i in ids:
+            (self.home / "sources" / f"{i}.txt").unlink(missing_ok=True)
+            self._sources.pop(i, None)
+        return ids
 
     def _keep_text(self, source_id: str, text: str) -> None:
         """Keep the decoded original text, so every answer can quote its sentence."""
@@ -443,6 +471,12 @@ def extract_to_json(paths: Iterable[str | Path]) -> dict[str, Any]:
     files = _expand([Path(p) for p in paths])
     shapes = [to_gold_shape(extract_file(f)) for f in files]
     return shapes[0] if len(shapes) == 1 else merge(shapes)
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _expand(paths: list[Path]) -> list[Path]:

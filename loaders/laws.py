@@ -688,6 +688,24 @@ def cited_nodes_in(backend: Any) -> list[Node]:
     return out
 
 
+def links_to_held_laws(backend: Any, rows: GraphRows) -> Optional[tuple[GraphRows, dict[str, Node]]]:
+    """For documents loaded AFTER the laws: the SAME_AS edges from their CitedDocuments to the laws
+    ``backend`` holds, as the law load would have drawn them (each in its law's source), with stubs of
+    the laws; None when there is nothing to link. Load with ``backend.load_linked(rows, set(), stubs)``."""
+    cited = [n for n in rows.nodes if n.label == "CitedDocument"]
+    if not cited:
+        return None
+    held = {r.id: r for r in laws_in(backend)}
+    if not held:
+        return None
+    links = link_cited_to_laws(GraphRows(nodes=cited), LawIndex(held.values()))
+    if not links:
+        return None
+    linked = {e.src for e in links}
+    stubs = {e.dst: Node(e.dst, "Law", {}, held[e.dst].source_id) for e in links if e.dst in held}
+    return GraphRows(nodes=[n for n in cited if n.id in linked], edges=links), stubs
+
+
 @dataclass
 class LawsLoadReport:
     files: int = 0

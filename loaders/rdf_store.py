@@ -40,6 +40,12 @@ SCRATCH_MARK_UPDATE = (f"INSERT DATA {{ GRAPH <{SCRATCH_GRAPH}> {{ <{SCRATCH_GRA
                        "<http://www.w3.org/2000/01/rdf-schema#comment> \"scratch server of policykg's tests\" } }")
 
 
+def _elsewhere(q) -> bool:
+    """True for a quad in a graph other than the shared and the inferred one."""
+    name = getattr(q.graph_name, "value", None)
+    return name not in (SHARED_GRAPH, INFERRED_GRAPH)
+
+
 def _unwritable(exc: OSError) -> bool:
     import errno
 
@@ -157,18 +163,68 @@ class EmbeddedStore:
             self._replace_sources(rows, sources, materialize)
 
     def _replace_sources(self, rows: GraphRows, sources: set[str], materialize: bool) -> None:
+        candidates: set = set()
         if sources:
-            for g in list(self.store.named_graphs()):
-                if _source_of_graph(g.value) in sources:
-                    self.store.remove_graph(g)
+            dropped = [g for g in self.store.named_graphs() if _source_of_graph(g.value) in sources]
+            candidates = self._shared_terms_of(dropped)  # what a reload may leave no one referring to
+            for g in dropped:
+                self.store.remove_graph(g)
         # bulk_extend: the fast path (5 µs a quad against 26 for the transactional extend); it gives no
         # all-or-nothing guarantee, so a load killed half-way is redone by building the same files again
         for chunk in quad_chunks(rows):
             self.store.bulk_extend(chunk)
         self.keywords.replace_sources(rows, sources)
+        if candidates:  # only a reload can leave shared nodes nothing refers to
+            self.prune_shared(candidates, rows)
         if materialize:
             self.materialize()
         self.store.flush()
+
+    def _shared_terms_of(self, graphs: list) -> set:
+        """The shared nodes the quads of ``graphs`` refer to (as subject or object)."""
+        import pyoxigraph as ox
+
+        shared = ox.NamedNode(SHARED_GRAPH)
+        out = set()
+        for g in graphs:
+            for q in self.store.quads_for_pattern(None, None, None, g):
+                for t in (q.subject, q.object):
+                    if t not in out and isinstance(t, ox.NamedNode) and any(
+                            True for _ in self.store.quads_for_pattern(t, None, None, shared)):
+                        out.add(t)
+        return out
+
+    def prune_shared(self, candidates: set, rows: GraphRows) -> int:
+        """Drop from ``id:graph/shared`` the ``candidates`` (shared nodes a reloaded document referred to)
+        that nothing refers to any more, as a fresh build would not have them — and, in turn, what only
+        they referred to. Kept: the authority file's nodes and the shared nodes of ``rows``.
+        Returns the number of triples removed."""
+        import pyoxigraph as ox
+
+        from loaders.authority import authority_rows
+        from loaders.rdf_writer import iri
+
+        shared = ox.NamedNode(SHARED_GRAPH)
+        keep = {ox.NamedNode(str(iri(n.id, n.label))) for n in (*authority_rows().nodes, *rows.nodes)
+                if n.source_id is None}
+        pruned: set = set()
+        todo = [c for c in candidates if c not in keep]
+        removed = 0
+        while todo:
+            c = todo.pop()
+            if c in pruned or c in keep:
+                continue
+            if any(_elsewhere(q) for q in self.store.quads_for_pattern(c, None, None)) or any(
+                    _elsewhere(q) or (q.subject not in pruned and q.subject != c)
+                    for q in self.store.quads_for_pattern(None, None, c)):
+                continue  # still referred to
+            pruned.add(c)
+            for q in list(self.store.quads_for_pattern(c, None, None, shared)):
+                self.store.remove(q)
+                removed += 1
+                if isinstance(q.object, ox.NamedNode):
+                    todo.append(q.object)
+        return removed
 
     def materialize(self) -> int:
         """Re-derive ``id:graph/inferred`` from the shared graph (:data:`loaders.authority.RULES`)."""
