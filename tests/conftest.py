@@ -64,3 +64,12 @@ def seed_on_three_backends(home: Path) -> dict:
     for x in out.values():
         x.load_reform(BUNDLED_REFORM)
     return out
+
+
+def free_port() -> int:
+    """A TCP port free on the loopback interface now (for servers a test starts itself)."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

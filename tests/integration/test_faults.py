@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
-import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -23,7 +21,7 @@ import pytest
 
 from graph_api import PolicyGraph
 from policykg.errors import BackendError, PolicyKGError
-from tests.conftest import ROOT, SEED
+from tests.conftest import ROOT, SEED, free_port
 
 pytestmark = pytest.mark.integration
 
@@ -32,11 +30,6 @@ PLAN = ("绵阳市人民政府办公室关于做好防汛减灾工作的通知\n
         "二、完善应急预案。２０１７年６月底前组织开展应急演练。（牵头单位：市民政局；责任单位：市财政局）\n")
 CLI = [sys.executable, "-m", "interface.cli"]
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _state(home: Path) -> tuple[bytes, dict[str, str]]:
@@ -78,7 +71,7 @@ class _Failing(BaseHTTPRequestHandler):
 
 @pytest.fixture(params=["down", "500"])
 def broken_sparql(request, monkeypatch):
-    port = _free_port()
+    port = free_port()
     srv = None
     if request.param == "500":
         srv = ThreadingHTTPServer(("127.0.0.1", port), _Failing)

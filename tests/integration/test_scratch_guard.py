@@ -11,7 +11,6 @@ SPARQL: a second `oxigraph serve` of this test's own, on a free loopback port, i
 """
 from __future__ import annotations
 
-import socket
 import subprocess
 import time
 import urllib.parse
@@ -23,6 +22,7 @@ from loaders.neo4j_writer import SCRATCH_MARKER, SCRATCH_MARKER_STATEMENT
 from loaders.rdf_store import SCRATCH_GRAPH, RemoteSparqlStore
 from policykg.errors import BackendError
 from tests.integration.neo4j_fixtures import neo4j_driver, neo4j_settings, neo4j_writer  # noqa: F401
+from tests.conftest import free_port
 
 pytestmark = pytest.mark.integration
 
@@ -61,17 +61,12 @@ def test_neo4j_marks_an_empty_database_before_clearing_it(neo4j_writer):
 
 # -- SPARQL: a private `oxigraph serve` ---------------------------------------------------------
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 @pytest.fixture()
 def private_oxigraph(tmp_path):
     from interface.services.oxigraph_server import ensure_binary
 
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([str(ensure_binary()), "serve", "--location", str(tmp_path / "data"),
                              "--bind", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"

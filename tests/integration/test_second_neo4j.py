@@ -27,16 +27,12 @@ from typer.testing import CliRunner
 from interface.services import neo4j_server
 from policykg import config
 from policykg.errors import PolicyKGError
+from tests.conftest import free_port
 
 pytestmark = pytest.mark.integration
 
 ROOT = Path(__file__).resolve().parents[2]
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -44,8 +40,8 @@ def second_neo4j(tmp_path_factory):
     services = tmp_path_factory.mktemp("services")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("POLICYKG_SERVICES", str(services))
-        mp.setenv("POLICYKG_NEO4J_BOLT_PORT", str(_free_port()))
-        mp.setenv("POLICYKG_NEO4J_HTTP_PORT", str(_free_port()))
+        mp.setenv("POLICYKG_NEO4J_BOLT_PORT", str(free_port()))
+        mp.setenv("POLICYKG_NEO4J_HTTP_PORT", str(free_port()))
         for name in ("NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD", "NEO4J_DATABASE"):
             mp.delenv(name, raising=False)
         try:
