@@ -23,13 +23,14 @@ _NUM = r"\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万]+"
 _UNIT = r"万元|亿元|千元|元|倍|个月|年|日|天|人|%"
 _RANGE = re.compile(rf"(?P<a>{_NUM})(?P<ua>{_UNIT})?(?:以上|至|到|—|-|~)(?P<b>{_NUM})(?P<ub>{_UNIT})(?P<below>以下)?")
 _UPPER = re.compile(rf"(?P<b>{_NUM})(?P<ub>万元|亿元|千元|元)以下(?:的)?罚款")
+_DECIMAL = re.compile(r"\d+(?:\.\d+)?")
 _MONEY = {"万元": 10000, "亿元": 100000000, "千元": 1000, "元": 1}
 _CLAUSE_STOP = ",;。:，；：\n"
 
 
 def number(s: str) -> Optional[float]:
     """5 → 5.0, 1.5 → 1.5, 一万 → 10000.0, 二千 → 2000.0."""
-    if re.fullmatch(r"\d+(?:\.\d+)?", s):
+    if _DECIMAL.fullmatch(s):
         return float(s)
     n = cn_int(s)
     return float(n) if n is not None else None
@@ -42,8 +43,26 @@ def normalise(value: float, unit: str) -> tuple[float, str]:
     return value, unit
 
 
+_ANCHOR = re.compile(r"以下|至|到|—|-|~")
+_STOPS = ",;。，；：:\n"
+
+
 def bounds_in(s: str) -> list[tuple[int, int, str, float, str]]:
     """(start, end, comparator, value, unit) of each bound written in ``s``."""
+    out = []
+    done = -1
+    for m in _ANCHOR.finditer(s):  # only clauses with a range word are read closely
+        if m.start() < done:
+            continue
+        a = max(s.rfind(c, 0, m.start()) for c in _STOPS) + 1
+        ends = [k for k in (s.find(c, m.end()) for c in _STOPS) if k != -1]
+        b = min(ends) if ends else len(s)
+        done = b
+        out.extend((x + a, y + a, comp, v, u) for x, y, comp, v, u in _bounds_in_clause(s[a:b]))
+    return out
+
+
+def _bounds_in_clause(s: str) -> list[tuple[int, int, str, float, str]]:
     out = []
     taken: list[tuple[int, int]] = []
     for m in _RANGE.finditer(s):

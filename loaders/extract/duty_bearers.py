@@ -80,8 +80,8 @@ def _rx(name: str) -> re.Pattern:
                           + alt(lx["cooperate_verbs"]) + ")")
     if name == "partner":
         return re.compile(alt(lx["partner_after_with"]))
-    if name == "left_stop":
-        return re.compile("(?:" + alt(_LEFT_STOPS + tuple(lx["name_left_stops"])) + ")$")
+    if name == "left_stop_any":  # longest first: 及其 before 及
+        return re.compile(alt(_LEFT_STOPS + tuple(lx["name_left_stops"])))
     if name in ("apply_verbs", "personnel_after", "attributive_after"):
         return re.compile(lx[name])
     raise KeyError(name)
@@ -146,20 +146,26 @@ def _name_start(match: str, e: int, suffix_start: int, lo: int) -> int:
 
 def _stop_before(match: str, lo: int, k: int, conjunctions: bool = True) -> bool:
     """Does a word that ends a name on its left (由, 会同, 按照, 和 after an organ …) end at k?"""
-    m = _rx("left_stop").search(match, max(lo, k - 3), k)
-    if m is None:
+    w = next((w for w in _stop_ends(match).get(k, ()) if k - len(w) >= max(lo, k - 3)), None)
+    if w is None:
         return False
-    w = m.group(0)
+    start = k - len(w)
     if w in ("在", "其") and match[k:k + 1] in "地他它中余":
         return False
     if w == "经" and match.startswith("济", k):
         return False
-    if w == "应" and match[m.start() - 1:m.start()] in "供响适相反效":
+    if w == "应" and match[start - 1:start] in "供响适相反效":
         return False
     if w in ("和", "与", "及"):  # between two bodies, or a preposition at the clause start (与相关部门…)
-        at_start = m.start() <= lo or match[m.start() - 1] in _CLAUSE_STOP
-        return at_start or (conjunctions and _ends_with_organ(match, lo, m.start()))
+        at_start = start <= lo or match[start - 1] in _CLAUSE_STOP
+        return at_start or (conjunctions and _ends_with_organ(match, lo, start))
     return True
+
+
+@lru_cache(maxsize=8)
+def _stop_ends(seg: str) -> dict[int, tuple[str, ...]]:
+    """End offset → the left-stop word ending there (one regex pass per paragraph, not one per character)."""
+    return {m.end(): (m.group(0),) for m in _rx("left_stop_any").finditer(seg)}
 
 
 def _ends_with_organ(match: str, lo: int, k: int) -> bool:
@@ -179,7 +185,7 @@ def _conjuncts(match: str, a: int, b: int) -> list[_Conj]:
         e = m.end()
         nxt = match[e:e + 2]
         # the suffix continues into a longer word (部门规章, 政府采购, 机关事务) or a modifier (…部门的规定)
-        if nxt[:1] and re.match(r"[\u4e00-\u9fff]", nxt[:1]) and not _may_follow(match, e, b):
+        if nxt[:1] and "\u4e00" <= nxt[0] <= "\u9fff" and not _may_follow(match, e, b):
             continue
         s = _name_start(match, e, m.start(), a)
         if out and s <= out[-1].end:  # the same name, a longer head: 人民政府 … 主管部门
@@ -190,29 +196,36 @@ def _conjuncts(match: str, a: int, b: int) -> list[_Conj]:
     return out
 
 
+_NOUN_GOES_ON = re.compile(r"工作人员|工作|规章|职责|人员|事务|采购|信息|网站|公告|文件|性质|经费|财政|预算")
+
+
 def _may_follow(match: str, e: int, b: int) -> bool:
     """A body's name may end at ``e``: what follows is not the rest of a longer noun (部门规章, 政府采购)."""
-    return not re.match(r"(?:工作人员|工作|规章|职责|人员|事务|采购|信息|网站|公告|文件|性质|经费|财政|预算)",
-                        match[e:min(b, e + 6)])
+    return not _NOUN_GOES_ON.match(match, e, min(b, e + 6))
 
 
 def bodies_in(text: str, match: str, a: int, b: int, known: frozenset[str] = frozenset()) -> list[Body]:
     """The duty-bearers of match[a:b] (one paragraph), in order, each once per role."""
     out: list[Body] = []
-    # an alias note (以下简称X) is not part of the name before it
-    match = _ALIAS.sub(lambda m: "\u3000" * len(m.group(0)), match[:b]) if "以下" in match[a:b] else match
-    if _ITEM.search(match, a, b):
-        match = _ITEM.sub(lambda m: m.group(1) + "\u2063" * len(m.group(2)), match[:b])
-    for lst in _lists(match, a, b):
-        role = _role(match, lst, a, b)
+    # the paragraph alone, in its own offsets (k = 0 is a), so masking copies only the paragraph
+    seg = match[a:b]
+    if "以下" in seg:  # an alias note (以下简称X) is not part of the name before it
+        seg = _ALIAS.sub(lambda m: "\u3000" * len(m.group(0)), seg)
+    if _ITEM.search(seg):
+        seg = _ITEM.sub(lambda m: m.group(1) + "\u2063" * len(m.group(2)), seg)
+    n = len(seg)
+    if not _rx("suffix").search(seg):
+        return []
+    for lst in _lists(seg, 0, n):
+        role = _role(seg, lst, 0, n)
         if role is None:
             continue
-        for s, e, whole in _split_list(match, lst):
-            s = _strip_qualifiers(match, s, e)
-            name = text[s:e]
-            if len(name) < 2 or not is_government(_strip_bare(match, *whole), known):
+        for s, e, whole in _split_list(seg, lst):
+            s = _strip_qualifiers(seg, s, e)
+            name = text[a + s:a + e]
+            if len(name) < 2 or not is_government(_strip_bare(seg, *whole), known):
                 continue
-            out.append(Body(name, s, e, role))
+            out.append(Body(name, a + s, a + e, role))
     seen: set[tuple[str, str]] = set()
     uniq = []
     for bd in out:
@@ -265,6 +278,11 @@ def _with_bare_pieces(match: str, c: _Conj, a: int) -> _Conj:
     return _Conj(k, c.end)
 
 
+@lru_cache(maxsize=None)
+def _role_words() -> tuple[str, ...]:
+    return tuple(sorted(_lex()["role_before"], key=len, reverse=True))
+
+
 def _role(match: str, lst: list[_Conj], a: int, b: int) -> Optional[str]:
     s, e = lst[0].start, lst[-1].end
     cs = _clause_start(match, s, a)
@@ -275,7 +293,7 @@ def _role(match: str, lst: list[_Conj], a: int, b: int) -> Optional[str]:
             _rx("personnel_after").match(after):
         return None
     rb = _lex()["role_before"]
-    word = next((w for w in sorted(rb, key=len, reverse=True) if before.endswith(w)), None)
+    word = next((w for w in _role_words() if before.endswith(w)), None)
     if word is not None:
         kind = rb[word]
         if kind == "lead":
