@@ -34,6 +34,9 @@ _OPEN, _CLOSE = "《〈<", "》〉>"
 _NUMBER = re.compile(
     r"(?P<prefix>[\u4e00-\u9fff*＊]{1,12}?)(?P<open>[〔\[(【〈„「]?)(?P<year>(?:19|20)\d{2})"
     r"(?P<close>[〕\])】〉‟」“”]?)(?P<no>第?\d{1,5})(?P<hao>[号號])")
+# the part of _NUMBER from its bracket or year on, after a prefix character: a scan for it skips the
+# positions where no year follows, which _NUMBER's lazy prefix tries one by one (_number_matches)
+_NUMBER_CORE = re.compile(r"(?<=[\u4e00-\u9fff*＊])[〔\[(【〈„「]?(?:19|20)\d{2}[〕\])】〉‟」“”]?第?\d{1,5}[号號]")
 _PAREN_NUMBER = re.compile(r"\s*[(（]\s*(?P<num>[^()（）\n]{3,30}?[号號])\s*[)）]")
 _CLAUSE_END = ",;。:!?，；：！？\n|\t"
 _SENTENCE_END = "。!?！？\n"
@@ -104,6 +107,33 @@ def _number(m: re.Match, text: str) -> Optional[tuple[int, str]]:
     no = m.group("no")
     hao = text[m.end("hao") - 1]
     return a, f"{text[a:m.start('open') if m.group('open') else m.start('year')]}〔{m.group('year')}〕{no}{hao}"
+
+
+def _is_prefix_char(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or ch in "*＊"
+
+
+def _number_matches(s: str, start: int, end: int):
+    """The matches of ``_NUMBER.finditer(s, start, end)``, found from their year on.
+
+    A prefix character is never a bracket or a digit, so _NUMBER matches at p exactly when the run of
+    prefix characters from p ends, at most 12 characters on, where _NUMBER_CORE matches; the leftmost p
+    is the run's start, the previous match's end or 12 characters back."""
+    pos = start
+    while True:
+        core = _NUMBER_CORE.search(s, pos + 1, end)
+        if core is None:
+            return
+        q = core.start()
+        p, lo = q - 1, max(pos, q - 12)
+        while p > lo and _is_prefix_char(s[p - 1]):
+            p -= 1
+        m = _NUMBER.match(s, p, end)
+        if m is None:  # not reached (see above); never loop on it
+            pos = q
+            continue
+        yield m
+        pos = m.end()
 
 
 class _Bounds:
@@ -235,7 +265,7 @@ def extract_citations(norm: NormText, start: int, end: int, *, doc_id: str, task
                 k += 1
         i = s.find("《", j + 1, end)
     consumed_starts = [a for a, _ in consumed]  # in text order
-    for m in _NUMBER.finditer(s, start, end):
+    for m in _number_matches(s, start, end):
         k = bisect.bisect_right(consumed_starts, m.start("year")) - 1
         if k >= 0 and m.start("year") < consumed[k][1]:
             continue
