@@ -21,6 +21,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from loaders.text.nfkc import nfkc
 from policykg.config import DATA_DIR
 from policykg.model import Span
 
@@ -179,7 +180,7 @@ def normalize(original: str, source_id: str = "text") -> NormText:
         prev_i = i
     raw = "".join(out)
     raw, offs, hidden = _drop_invisible(raw, offs)
-    text = unicodedata.normalize("NFKC", raw)
+    text = nfkc(raw)
     if len(text) != len(raw):  # an expanding character (㈠, ﬁ …): map character by character
         text, offs = _nfkc_mapped(raw, offs)
     # layout spaces between CJK characters or digits are OCR / typesetting noise
