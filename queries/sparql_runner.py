@@ -61,6 +61,30 @@ def use_keyword_index(text: str, params: dict[str, Any], keywords) -> str:
     return _KEYWORD.sub(values, text)
 
 
+def use_lateral(text: str) -> str:
+    """``#@lateral`` … ``#@end-lateral`` → ``LATERAL { … }`` (Oxigraph's SEP-0006 join): the
+    OPTIONALs inside are evaluated once per row of what precedes them, with its bindings. Without
+    it Oxigraph builds the right side of an OPTIONAL of several patterns for the whole store before
+    probing it (deadlines_between at 4,900 documents: 15 s → 0.04 s). Elsewhere the markers are
+    comments and the OPTIONALs plain SPARQL 1.1, with the same answers. Inside the block the
+    parameters are the outer row's bindings, so its own ``#@values`` markers are dropped (a VALUES
+    there also trips Oxigraph's parser)."""
+    out, depth = [], 0
+    for line in text.split("\n"):
+        mark = line.strip()
+        if mark == "#@lateral":
+            depth += 1
+            out.append(line.replace("#@lateral", "LATERAL {"))
+        elif mark == "#@end-lateral":
+            depth -= 1
+            out.append(line.replace("#@end-lateral", "}"))
+        elif depth and mark == "#@values":
+            continue
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
 def run_embedded(store, name: str, params: dict[str, Any], keywords=None) -> list[dict[str, Any]]:
     """Run queries/NAME.rq on a pyoxigraph Store with substitutions; ``keywords`` (a
     :class:`loaders.keyword_index.KeywordIndex`) replaces the query's keyword scans by lookups."""
@@ -69,7 +93,7 @@ def run_embedded(store, name: str, params: dict[str, Any], keywords=None) -> lis
     q = load_query(name, "sparql")
     _check(q, params)
     text = q.text if keywords is None else use_keyword_index(q.text, params, keywords)
-    text = bind_values(text, params, list(q.params))
+    text = bind_values(use_lateral(text), params, list(q.params))
     try:
         res = store.query(text, use_default_graph_as_union=True)
     except SyntaxError as exc:
