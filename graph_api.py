@@ -124,6 +124,8 @@ class PolicyGraph:
         # this graph's own backend last: a server that is down or fails leaves it as it was
         names = [b for b in dict.fromkeys(also) if b != self.backend_name] + [self.backend_name]
         opened = {name: (self.backend if name == self.backend_name else self._open(name)) for name in names}
+        for backend in opened.values():
+            report.warnings.extend(backend.notices())
         done = 0
         t0 = time.perf_counter()
         try:

@@ -55,6 +55,8 @@ class Backend(Protocol):
     def dump(self) -> bytes:
         """The whole store as N-Quads (a QueryError where the store cannot give them)."""
 
+    def notices(self) -> list[str]: ...
+
     def trace(self, hook: TraceHook) -> contextlib.AbstractContextManager:
         """``with backend.trace(hook):`` — ``hook(name, params)`` for every named query run inside."""
 
@@ -78,6 +80,10 @@ class Traced:
     def _traced(self, name: str, params: dict[str, Any]) -> None:
         for hook in list(self._hooks):
             hook(name, params)
+
+    def notices(self) -> list[str]:
+        """What a build should tell about this store before loading (e.g. a load killed half-way)."""
+        return []
 
 
 def no_dump(backend_name: str) -> QueryError:

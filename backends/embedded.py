@@ -47,5 +47,10 @@ class EmbeddedBackend(Traced):
     def dump(self) -> bytes:
         return self.store.dump_nquads() if self.store.count() else b""
 
+    def notices(self) -> list[str]:
+        gone = self.store.interrupted()
+        return [f"the last load into {self.store.path} was killed half-way (sources {', '.join(gone)}); "
+                "build those files again to repair it"] if gone else []
+
     def close(self) -> None:
         self.store.close()

@@ -239,7 +239,8 @@ def test_a_build_stopped_at_any_moment_leaves_the_old_graph_or_the_new(tmp_path,
             assert sig == signal.SIGKILL, f"Ctrl-C after {delay} s (exit {code}): a graph between the old and the new"
             with PolicyGraph("embedded", home=home) as g:
                 assert set(g.backend.store.interrupted()) >= {"plan"}
-                g.build([big])
+                report = g.build([big])
+                assert any("killed half-way" in w and "plan" in w for w in report.warnings)
                 assert not g.backend.store.interrupted()
             dump = _state(home)[0]
             assert dump == new
