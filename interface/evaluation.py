@@ -164,7 +164,7 @@ def _cited(s: str) -> str:
 # ----------------------------------------------------------------------------
 # coverage: a measure that needs no gold (``policykg evaluate --coverage PATH…``)
 
-_ARTICLE_LINE = re.compile(r"(?m)^[ \t　]*第[一二三四五六七八九十百零〇]+条(?:之[一二三四五六七八九十]+)?(?=[ \t　\u4e00-\u9fff(（])")
+_ARTICLE_LINE = re.compile(r"(?m)^[ \t　]*第[一二三四五六七八九十百千零〇]+条(?:之[一二三四五六七八九十]+)?(?=[ \t　\u4e00-\u9fff(（])")
 _HEADING_LINE = re.compile(r"(?m)^[ \t　#]*第[一二三四五六七八九十百零〇]+[章节編编]")
 _ITEM_LINE = re.compile(r"(?m)^[ \t　]*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d{1,3}[.．、](?!\d)"
                         r"|[（(]\d{1,3}[）)]|\d{1,3}[)）](?=\s*[\u4e00-\u9fff]))")

@@ -70,7 +70,7 @@ def _rx(name: str) -> re.Pattern:
     if name == "named":
         return re.compile("(?:" + alt(lx["named_bodies"]) + ")$")
     if name == "level_piece":
-        return re.compile(r"^(?:(?:" + alt(lx["level_words"]) + r")[()（）镇乡]*)$")
+        return re.compile(r"^各?(?:" + alt(lx["level_words"]) + r")(?:[(（][^()（）]{1,3}[)）])?$")
     if name == "qualifier":
         return re.compile("|".join(lx["qualifier_prefixes"]))
     if name == "approve":

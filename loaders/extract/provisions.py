@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 MARKERS = [
-    ("chapter", re.compile(r"第(?P<n>[一二三四五六七八九十百零〇]+)[章節节](?!\S{0,3}[的规定])")),
-    ("article", re.compile(r"第(?P<n>[一二三四五六七八九十百零〇]+)[条條](?=\s|[\u4e00-\u9fff(（])")),
+    ("chapter", re.compile(r"第(?P<n>[一二三四五六七八九十百千零〇]+)[章節节](?!\S{0,3}[的规定])")),
+    ("article", re.compile(r"第(?P<n>[一二三四五六七八九十百千零〇]+)[条條](?=\s|[\u4e00-\u9fff(（《“])")),
     ("part", re.compile(r"(?P<n>[一二三四五六七八九十]+)、")),
     ("section", re.compile(r"[（(](?P<n>[一二三四五六七八九十]+)[）)]")),
     ("item", re.compile(r"(?P<n>\d{1,6})(?:[.．、](?!\d)|\s*[.．](?!\d)|[)）](?=\s*[\u4e00-\u9fff“]))")),
