@@ -97,7 +97,7 @@ def build_tree(text: str, start: int, end: int) -> list[Node]:
     nodes: list[Node] = []
     stack: list[Node] = []
     pos = start
-    has_articles = bool(re.search(r"(?m)^第[一二三四五六七八九十]+条", text[start:end]))
+    has_articles = bool(re.search(r"(?m)^第[一二三四五六七八九十百千零〇]+条", text[start:end]))
     for line in text[start:end].split("\n"):
         a = pos
         pos += len(line) + 1
