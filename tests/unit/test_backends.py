@@ -22,7 +22,7 @@ def _class(target: str):
 
 
 def test_the_protocol_has_the_verbs_callers_need():
-    assert VERBS == ["clear", "close", "dump", "load", "load_linked", "query_text", "read", "replace_graph",
+    assert VERBS == ["clear", "close", "dump", "load", "load_linked", "notices", "query_text", "read", "replace_graph",
                      "run", "trace"]
 
 
