@@ -51,18 +51,28 @@ def _end(tag: str) -> str:
 
 _FULL1 = rf"(?:(?P<y1>{_Y})年)?(?P<m1>{_M})月(?P<d1>{_D})[日号]"
 _NUMERAL = r"\d+|[一二三四五六七八九十两半]+"
+# the characters a match can open with (a year, a month, a numeral or a cue word): a pattern that opens
+# with optional parts is tried at every position; a lookahead on its first character rejects most
+# positions at once (same matches: every match opens with one of them)
+_FIRST_Y = "0-9〇○零一二三四五六七八九"
+
+
+def _gated(first: str, pattern: str) -> re.Pattern:
+    return re.compile(f"(?=[{first}])(?:{pattern})")
+
+
 _PATTERNS = [
-    ("window", re.compile(rf"(?:自|从)?{_FULL1}(?:起)?(?:至|到|—|-|~|～)(?P<B>{_end('b')})(?:止)?")),
+    ("window", _gated(rf"自从{_FIRST_Y}十", rf"(?:自|从)?{_FULL1}(?:起)?(?:至|到|—|-|~|～)(?P<B>{_end('b')})(?:止)?")),
     ("until", re.compile(rf"(?:至|到)(?P<B>{_end('b')})(?:止|为止)?")),
-    ("before", re.compile(rf"(?:于|在|到)?(?P<B>{_end('b')})(?:前|之前|以前)")),
-    ("plan", re.compile(r"[“\"]?(?P<plan>十[一二三四五六]五)[”\"]?(?P<when>期间|时期|末)")),
-    ("relative", re.compile(rf"(?P<n>{_NUMERAL})(?P<u>个工作日|工作日|个自然日|日|天|个月|周|年)(?:内|以内|之内)")),
+    ("before", _gated(rf"于在到{_FIRST_Y}十", rf"(?:于|在|到)?(?P<B>{_end('b')})(?:前|之前|以前)")),
+    ("plan", _gated(rf"“\"十", r"[“\"]?(?P<plan>十[一二三四五六]五)[”\"]?(?P<when>期间|时期|末)")),
+    ("relative", _gated(rf"\d一二三四五六七八九十两半", rf"(?P<n>{_NUMERAL})(?P<u>个工作日|工作日|个自然日|日|天|个月|周|年)(?:内|以内|之内)")),
     ("validity", re.compile(rf"有效期(?:为|是)?(?P<n>{_NUMERAL})(?P<u>年|个月)")),
-    ("year_before", re.compile(rf"(?:到|于|在)?(?P<y>{_Y})年(?:前|以前|之前)")),
-    ("year_end", re.compile(rf"(?:到|至|于|在)?(?:(?P<y>{_Y})|(?P<rel>今|本|当|明)(?:年(?=年))?)?年度?(?P<w>内|底|末)(?:前|之前)?")),
-    ("quarter", re.compile(rf"(?:(?P<y>{_Y})年)?第?(?P<q>[一二三四1-4])季度(?:末|底|前|内)?")),
-    ("half", re.compile(rf"(?:(?P<y>{_Y})年)?(?P<h>上半年|下半年)(?:末|底|前|内)?")),
-    ("end_of", re.compile(rf"(?:到|至|于|在)?(?P<B>{_end('b')})")),
+    ("year_before", _gated(rf"到于在{_FIRST_Y}", rf"(?:到|于|在)?(?P<y>{_Y})年(?:前|以前|之前)")),
+    ("year_end", _gated(rf"到至于在{_FIRST_Y}今本当明年", rf"(?:到|至|于|在)?(?:(?P<y>{_Y})|(?P<rel>今|本|当|明)(?:年(?=年))?)?年度?(?P<w>内|底|末)(?:前|之前)?")),
+    ("quarter", _gated(rf"{_FIRST_Y}第", rf"(?:(?P<y>{_Y})年)?第?(?P<q>[一二三四1-4])季度(?:末|底|前|内)?")),
+    ("half", _gated(rf"{_FIRST_Y}上下", rf"(?:(?P<y>{_Y})年)?(?P<h>上半年|下半年)(?:末|底|前|内)?")),
+    ("end_of", _gated(rf"到至于在{_FIRST_Y}十", rf"(?:到|至|于|在)?(?P<B>{_end('b')})")),
     ("year_to", re.compile(rf"(?P<cue>到|至)(?P<y>{_Y})年(?!\d|[一二三四五六七八九十]{{1,2}}月)")),
     ("bare_year", re.compile(rf"(?P<y>(?:19|20)\d{{2}})年(?!\d|[一二三四五六七八九十]{{1,2}}月)")),
     ("recurring", None),  # built from the lexicon
