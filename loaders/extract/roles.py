@@ -86,17 +86,24 @@ def declares_first_lead(text: str) -> bool:
     return any(p in text for p in _lex()["first_is_lead"]) or bool(_rx("first_is_lead").search(text))
 
 
+_UNIT_SPLIT = re.compile("[（()）、，,；;：:]")
+_BRACKET_AT_END = re.compile(r"[（(][^（()）]*[)）]$")
+_ETC_UNITS_AT_END = re.compile(r"等(?:有关|相关|其他)?(?:部门|单位|机构)$")
+_NO_NAME = re.compile(r"[。：:；;！？]")
+_LONG_NUMBER = re.compile(r"\d{3,}")
+
+
 def split_units(text: str, match: str, start: int, end: int) -> list[Unit]:
     """Split a list of units on 、，,；; (not inside brackets), keeping shared suffixes whole."""
     pieces: list[tuple[int, int]] = []
     depth, a = 0, start
-    for k in range(start, end):
-        c = match[k]
+    for m in _UNIT_SPLIT.finditer(match, start, end):  # brackets and separators only
+        c, k = m.group(), m.start()
         if c in "（(":
             depth += 1
         elif c in "）)":
             depth = max(0, depth - 1)
-        elif depth == 0 and c in "、，,；;：:":
+        elif depth == 0:
             pieces.append((a, k))
             a = k + 1
     pieces.append((a, end))
@@ -120,15 +127,15 @@ def split_units(text: str, match: str, start: int, end: int) -> list[Unit]:
                 break
         while b > a and match[b - 1] in " \t\n|。.等；;，,、（(":
             b -= 1
-        conv = re.search(r"[（(][^（()）]*[)）]$", match[a:b])
+        conv = _BRACKET_AT_END.search(match[a:b])
         if conv and declares_first_lead(conv.group(0)):  # 市税务局(列第一位者为工作牵头单位,下同)
             b = a + conv.start()
-        tail = re.search(r"等(?:有关|相关|其他)?(?:部门|单位|机构)$", match[a:b])
+        tail = _ETC_UNITS_AT_END.search(match[a:b])
         if tail and looks_like_unit(match[a:a + tail.start()]):  # 市财政局等部门 → 市财政局
             b = a + tail.start()
         for a, b in _conjuncts(match, a, b):
             name = text[a:b]
-            if 2 <= len(name) <= 40 and not re.search(r"[。：:；;！？]", name) and not re.search(r"\d{3,}", name):
+            if 2 <= len(name) <= 40 and not _NO_NAME.search(name) and not _LONG_NUMBER.search(name):
                 out.append(Unit(name, a, b))
     return out
 

@@ -229,7 +229,7 @@ def _read_unit(sc: _Scan, p: int, numeral: str) -> Optional[tuple[str, int]]:
     if unit in lex["blocked_units"]:
         return None
     after = s[u_end:u_end + 6]
-    if any(after.startswith(b) for b in lex["unit_blockers"].get(unit, ())):
+    if after.startswith(tuple(lex["unit_blockers"].get(unit, ()))):
         return None
     # 一/三 alone are often words (一次性, 三次产业): one-character numerals only count things
     if numeral == "cn_short" and not u.group("mag") and unit not in lex["cn_numeral_units"]:
