@@ -74,7 +74,8 @@ def article_provisions(text: str, match: str, n: Node, known: frozenset[str] = f
     paras = paragraphs(match, a, b)
     found: list[tuple[int, tuple[int, int], list[Body]]] = []
     for k, (s, e) in enumerate(paras, 1):
-        if _rx("not_provision").search(match[s:e].strip()):  # a definition, the scope, the commencement
+        if ("本" in match[s:e] or "为" in match[s:e]) and _rx("not_provision").search(match[s:e].strip()):
+            # a definition, the scope, the commencement
             continue
         bodies = bodies_in(text, match, s, e, known)
         if bodies:

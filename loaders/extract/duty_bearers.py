@@ -116,6 +116,8 @@ def _name_start(match: str, e: int, suffix_start: int, lo: int) -> int:
     relative clause; another head after 的 (收到申请的卫生主管部门) does not."""
     k = suffix_start
     seen_de = False
+    ends = _stop_ends(match)  # only where a stop word ends need _stop_before look closer
+    bare = _lex()["bare_rejected"]
     while k > lo:
         c = match[k - 1]
         if c in _CLAUSE_STOP or c in "、“”\"《》\u3000":
@@ -123,7 +125,7 @@ def _name_start(match: str, e: int, suffix_start: int, lo: int) -> int:
         if c == "的":
             if seen_de:
                 break
-            if match[k:e] not in _lex()["bare_rejected"]:
+            if match[k:e] not in bare:
                 # 报有审批权的环境保护行政主管部门: a short relative clause right after a preposition
                 rel = re.search(r"(?:报(?!告)|由|经|向)([^,;。，；：:\s的]{1,6})$", match[max(lo, k - 9):k - 1])
                 if rel and not re.search(r"收到|接到", rel.group(1)):
@@ -138,7 +140,7 @@ def _name_start(match: str, e: int, suffix_start: int, lo: int) -> int:
                 break
             k -= 1
             continue
-        if _stop_before(match, lo, k):
+        if k in ends and _stop_before(match, lo, k):
             break
         k -= 1
     return k
