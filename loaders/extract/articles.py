@@ -115,7 +115,7 @@ def article_provisions(text: str, match: str, n: Node, known: frozenset[str] = f
 
 def _office_of(name: str, bodies: list[Body]) -> bool:
     """省外来企业投诉中心办公室 is an office of 省外来企业投诉中心 (the name plus an organ word, no connector)."""
-    return any(name.startswith(bd.name) and name != bd.name and re.fullmatch(r"[^和及、的与或]{1,6}", name[len(bd.name):])
+    return any(name.startswith(bd.name) and name != bd.name and re.fullmatch(r"(?:办公室|办事处|办事机构|办)", name[len(bd.name):])
                for bd in bodies)
 
 

@@ -25,6 +25,7 @@ from loaders.extract.lexicon import lexicon
 
 _CLAUSE_STOP = ",;。:!?，；：！？\n\u2063"  # \u2063 stands for a masked item marker (（一）, 1.)
 _ITEM = re.compile(r"(^|\n)([ \t]*(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.．、](?!\d)))")
+_HAS_X = re.compile(r"有[^,，;；]{0,6}的$")  # X对…有争议的: a condition on X, not X's act
 _GAP = re.compile(r"(?:以及|及其|或者其|或者|和|及|与|或|、)其?(?:所属|下属|设立)?的?")
 _ALIAS = re.compile(r"[（(]以下(?:简称|统称|称)[^（）()]{1,24}[）)]")
 # connectors between the conjuncts of one list of bodies (longest first)
@@ -158,7 +159,9 @@ def _stop_before(match: str, lo: int, k: int, conjunctions: bool = True) -> bool
         return False
     if w == "应" and match[start - 1:start] in "供响适相反效":
         return False
-    if w in ("和", "与", "及"):  # between two bodies, or a preposition at the clause start (与相关部门…)
+    if w == "与":  # 与 joins no name (中小企业与机关; 并与国务院有关部门…)
+        return True
+    if w in ("和", "及"):  # between two bodies, or a preposition at the clause start
         at_start = start <= lo or match[start - 1] in _CLAUSE_STOP
         return at_start or (conjunctions and _ends_with_organ(match, lo, start))
     return True
@@ -256,6 +259,10 @@ def _lists(match: str, a: int, b: int) -> list[list[_Conj]]:
             if gap in _CONNECTORS or _GAP.fullmatch(gap):
                 groups[-1].append(c)
                 continue
+            if gap == "的" and _rx("strong_end").search(match, groups[-1][-1].start, groups[-1][-1].end):
+                # X部门和Y部门的Z机构: the Z of both, one name
+                groups[-1] = [_Conj(groups[-1][0].start, c.end)]
+                continue
         groups.append([c])
     for i, g in enumerate(groups):
         # X部门和Y部门的Z机构: the Z of both, one name
@@ -269,10 +276,10 @@ def _with_bare_pieces(match: str, c: _Conj, a: int) -> _Conj:
     k = c.start
     while k - 1 > a and match[k - 1] == "、":
         j = k - 1
-        while j > a and match[j - 1] not in _CLAUSE_STOP + "、" and not _stop_before(match, a, j, conjunctions=False):
+        while j > a and match[j - 1] not in _CLAUSE_STOP + "、" and not _stop_before(match, a, j):
             j -= 1
-        inner = _rx("suffix").search(match, j, k - 1)
-        if j == k - 1 or (inner and not (inner.start() == j and k - 1 - inner.end() >= 2)) or \
+        inner = [m for m in _rx("suffix").finditer(match, j, k - 1)]
+        if j == k - 1 or any(m.start() != j or k - 1 - m.end() < 2 for m in inner) or \
                 _rx("suffix_end").search(match, j, k - 1) or \
                 _rx("verb_start").match(match, j):
             break
@@ -315,7 +322,9 @@ def _role(match: str, lst: list[_Conj], a: int, b: int) -> Optional[str]:
         return None
     # the subject: nothing but qualifiers between the clause start and the name
     if before.strip() in ("", "各", "任何", "其", "凡") or _relative_only(before):
-        if after.startswith("的") or _clause_rest(after).endswith("的"):  # a modifier, or a condition (…受理的，)
+        rest = _clause_rest(after)
+        if after.startswith("的") or (rest.endswith("的") and (not after.startswith("对") or _HAS_X.search(rest))):
+            # a modifier, or a condition (…受理的，); X对…的，准予… is X's own act
             return None
         if match[cs - 1:cs] == "\u2063" and not _rx("modal").match(after):  # an item of a list of matters
             return None
