@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any, Callable, List, Optional
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -125,10 +124,7 @@ def build(paths: Optional[List[Path]] = typer.Argument(None, metavar="PATH", hel
     console.print(f"built {report.documents} documents, {report.tasks} tasks, {report.targets} targets, "
                   f"{report.citations} citations → {report.nodes} nodes, {report.edges} edges "
                   f"into {', '.join(report.backends)}")
-    t = Table("stage", "seconds", title="time per stage")
-    for k, v in report.seconds.items():
-        t.add_row(k, f"{v:.3f}")
-    console.print(t)
+    _print_stage_times(report.seconds)
     for w in report.warnings[:10]:
         err.print(f"[yellow]warning:[/yellow] {w}")
 
@@ -307,6 +303,14 @@ def _service_action(mod, action) -> None:
     _service_status(mod)
 
 
+
+def _print_stage_times(seconds: dict[str, float]) -> None:
+    """The seconds spent per stage of a build or a laws load, as a table."""
+    t = Table("stage", "seconds", title="time per stage")
+    for k, v in seconds.items():
+        t.add_row(k, f"{v:.3f}")
+    console.print(t)
+
 def _service_status(mod) -> None:
     """A few readable lines: installed, running, where, logs, and who holds the ports."""
     from interface.services.ports import port_holder
@@ -434,10 +438,7 @@ def laws_load(path: Path = typer.Argument(..., metavar="PATH", help="the laws fo
     console.print(f"loaded {report.files} laws, {report.citations} citations → {report.nodes} nodes, "
                   f"{report.edges} CITES ({report.law_to_law_edges} law to law), SAME_AS "
                   f"{', '.join(f'{k} {v}' for k, v in report.same_as.items())} into {', '.join(report.backends)}")
-    t = Table("stage", "seconds", title="time per stage")
-    for k, v in report.seconds.items():
-        t.add_row(k, f"{v:.3f}")
-    console.print(t)
+    _print_stage_times(report.seconds)
     for f, msg in report.errors[:10]:
         err.print(f"[yellow]skipped:[/yellow] {msg}")
 

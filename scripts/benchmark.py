@@ -407,6 +407,24 @@ def _percentile(xs: list[float], q: float) -> float:
     return xs[min(len(xs) - 1, max(0, math.ceil(q * len(xs)) - 1))]
 
 
+def _time_scale_queries(home: Path, runs: int) -> dict[str, tuple[int, float, float]]:
+    """Every canned query's (rows, p50, p95) in seconds on the embedded store at ``home``, after a warm-up run."""
+    from graph_api import PolicyGraph
+
+    out = {}
+    with PolicyGraph("embedded", home=home) as g:
+        for name, example in SCALE_EXAMPLES.items():
+            params = _sparql_params(name, example)
+            rows = g.backend.run(name, params)
+            times = []
+            for _ in range(max(1, runs)):
+                t0 = time.perf_counter()
+                g.backend.run(name, params)
+                times.append(time.perf_counter() - t0)
+            out[name] = (len(rows), statistics_median(times), _percentile(times, 0.95))
+    return out
+
+
 @section("scale", "scale: build (stages, peak RSS) and every canned query's p50/p95 at 1, 100, 228 copies + the laws",
          _scale_arguments)
 def bench_scale(args: argparse.Namespace) -> None:
@@ -420,7 +438,6 @@ def bench_scale(args: argparse.Namespace) -> None:
     sys.path.insert(0, str(ROOT / "scripts"))
     import generate_corpus
 
-    from graph_api import PolicyGraph
 
     sizes = [int(x) for x in str(args.scale_copies).split(",") if x.strip()]
     laws = args.scale_laws or str(ROOT.parent / "shared" / "corpus" / "laws")
@@ -452,16 +469,7 @@ def bench_scale(args: argparse.Namespace) -> None:
         print(f"| {n} | {r['documents']:,} | {r['tasks']:,} | {r['quads']:,} | {r['wall']:.1f} | {extract:.1f} "
               f"| {sec.get('load:embedded', 0):.1f} | {lawtxt} | {r['rss_mb']:.0f} |", flush=True)
         results[n] = {"build": r, "queries": {}}
-        with PolicyGraph("embedded", home=home) as g:
-            for name, example in SCALE_EXAMPLES.items():
-                params = _sparql_params(name, example)
-                rows = g.backend.run(name, params)
-                times = []
-                for _ in range(max(1, args.scale_runs)):
-                    t0 = time.perf_counter()
-                    g.backend.run(name, params)
-                    times.append(time.perf_counter() - t0)
-                results[n]["queries"][name] = (len(rows), statistics_median(times), _percentile(times, 0.95))
+        results[n]["queries"] = _time_scale_queries(home, args.scale_runs)
     if laws:  # the seed (copy 0 alone) plus the laws corpus, in a store of its own
         corpus, home = base / "corpus-1", base / "home-laws"
         if not corpus.exists():
@@ -478,18 +486,7 @@ def bench_scale(args: argparse.Namespace) -> None:
             print(f"| 1 + laws | {r['documents']:,} + {r['laws']['files']} laws | {r['tasks']:,} | {r['quads']:,} "
                   f"| {r['wall']:.1f} | {extract:.1f} | {sec.get('load:embedded', 0):.1f} "
                   f"| {r['laws']['seconds']:.1f} | {r['rss_mb']:.0f} |", flush=True)
-            results_laws = {}
-            with PolicyGraph("embedded", home=home) as g:
-                for name, example in SCALE_EXAMPLES.items():
-                    params = _sparql_params(name, example)
-                    rows = g.backend.run(name, params)
-                    times = []
-                    for _ in range(max(1, args.scale_runs)):
-                        t0 = time.perf_counter()
-                        g.backend.run(name, params)
-                        times.append(time.perf_counter() - t0)
-                    results_laws[name] = (len(rows), statistics_median(times), _percentile(times, 0.95))
-            results["1 + laws"] = {"queries": results_laws}
+            results["1 + laws"] = {"queries": _time_scale_queries(home, args.scale_runs)}
     if not results:
         return
     sizes_done = [n for n in results if isinstance(n, int)]
