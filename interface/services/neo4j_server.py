@@ -738,6 +738,9 @@ def start(wait: bool = True, timeout: float = 180.0, install_if_missing: bool = 
         configure(home)
 
     if _read_pid(home) is None:
+        # a Neo4j killed without stopping leaves its pid file; when that pid is now a zombie or another
+        # program, `neo4j start` would still say "already running", so the stale file goes first
+        (home / "run" / "neo4j.pid").unlink(missing_ok=True)
         for port in (bolt_port(), http_port()):
             if _port_open(port):
                 raise ServiceError(
