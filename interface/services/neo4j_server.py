@@ -37,6 +37,7 @@ import re
 import secrets
 import shutil
 import socket
+import string
 import subprocess
 import time
 import urllib.error
@@ -492,8 +493,18 @@ def _install_password() -> str:
     with a random password (mode 0600) when there is none."""
     if os.environ.get("NEO4J_PASSWORD"):
         return os.environ["NEO4J_PASSWORD"]
-    _write_secret(config.neo4j_password_file(), secrets.token_urlsafe(24))
+    _write_secret(config.neo4j_password_file(), generate_password())
     return config.neo4j_password()
+
+
+_PASSWORD_ALPHABET = string.ascii_letters + string.digits
+
+
+def generate_password(length: int = 32) -> str:
+    """A random password of letters and digits only: neo4j-admin's argument parser takes a password
+    starting with ``-`` for an option and refuses the call (token_urlsafe starts with ``-`` once in 64
+    draws, which failed a CI run)."""
+    return "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(length))
 
 
 def remember_password() -> None:
@@ -516,6 +527,11 @@ def _set_initial_password(home: Path) -> None:
         raise ServiceError(
             "NEO4J_PASSWORD is shorter than 8 characters, which Neo4j 5 refuses "
             "(dbms.security.auth_minimum_password_length=8); choose a longer one."
+        )
+    if password.startswith("-"):
+        raise ServiceError(
+            "NEO4J_PASSWORD starts with '-', which neo4j-admin reads as an option and refuses; "
+            "choose one that starts with another character."
         )
     # through an argument file (picocli's @file), so the password is not on the command line for `ps`
     quoted = '"' + password.replace("\\", "\\\\").replace('"', '\\"') + '"'
