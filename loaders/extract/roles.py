@@ -16,7 +16,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from dataclasses import dataclass, field
 
 from loaders.extract.lexicon import lexicon
@@ -273,6 +273,63 @@ def _close_of(match: str, k: int, limit: int) -> int:
 
 
 _MARKER_HINT = re.compile(r"牵头|责任单位|配合|参与|负责|协办|承办")
+_MARKER_HINT_AT = re.compile(r"(?=(牵头|责任单位|配合|参与|负责|协办|承办))")  # every start, overlapping too
+_NEWLINE = re.compile("\n")
+
+
+class _Range:
+    """Questions find_markers asks about stretches of match[start:end] up to its end, each answered in
+    log time from one pass over the range, made on first use (asked of slices, they made deeply nested
+    or cut brackets quadratic)."""
+
+    def __init__(self, match: str, start: int, end: int):
+        self.match, self.start, self.end = match, start, end
+        self._after_spaces: dict[int, int] = {}
+
+    @cached_property
+    def newlines(self) -> list[int]:
+        return [m.start() for m in _NEWLINE.finditer(self.match, self.start, self.end)]
+
+    @cached_property
+    def hints(self) -> tuple[list[int], list[int]]:
+        """Start of every hint word (overlapping ones too) and the nearest end of a hint from there on."""
+        found = [(m.start(), m.start() + len(m.group(1))) for m in _MARKER_HINT_AT.finditer(self.match, self.start, self.end)]
+        return [a for a, _ in found], list(itertools.accumulate((b for _, b in reversed(found)), min))[::-1]
+
+    @cached_property
+    def last_solid(self) -> int:
+        """The last character of the range that is not white space (start - 1: none)."""
+        last = self.end - 1
+        while last >= self.start and self.match[last].isspace():
+            last -= 1
+        return last
+
+    def hint_in(self, a: int, b: int) -> bool:
+        """_MARKER_HINT.search(match[a:b]) without the slice: a hint word starts at a or later and ends by b."""
+        starts, ends = self.hints
+        i = bisect.bisect_left(starts, a)
+        return i < len(starts) and ends[i] <= b
+
+    def newline_from(self, a: int) -> int:
+        """The first newline at or after a, or end."""
+        i = bisect.bisect_left(self.newlines, a)
+        return self.newlines[i] if i < len(self.newlines) else self.end
+
+    def inner_newline(self, a: int) -> bool:
+        """Is there a newline inside match[a:end].strip()?"""
+        p = a
+        while p < self.end and self.match[p].isspace():
+            p += 1
+        return p < self.last_solid and self.newline_from(p) < self.last_solid
+
+    def skip_spaces(self, a: int) -> int:
+        """The first index from a on that is not " " (end: none); remembered, as cut markers share an end."""
+        if a not in self._after_spaces:
+            b = a
+            while b < self.end and self.match[b] == " ":
+                b += 1
+            self._after_spaces[a] = b
+        return self._after_spaces[a]
 
 
 def find_markers(text: str, match: str, start: int, end: int) -> list[MarkerGroup]:
@@ -280,6 +337,7 @@ def find_markers(text: str, match: str, start: int, end: int) -> list[MarkerGrou
     groups: list[MarkerGroup] = []
     k = start
     opener = _rx("open")
+    rng = _Range(match, start, end)
     while k < end:
         om = opener.search(match, k, end)
         if om is None:
@@ -289,13 +347,15 @@ def find_markers(text: str, match: str, start: int, end: int) -> list[MarkerGrou
         inner_end = close if close != -1 else end
         if close == -1:
             # cut marker: only at the very end of the range
-            rest = match[k + 1:end]
-            if "\n" in rest.strip() and not _MARKER_HINT.search(rest.split("\n")[0]):
+            line_end = rng.newline_from(k + 1)
+            hint_on_line = rng.hint_in(k + 1, line_end)
+            if rng.inner_newline(k + 1) and not hint_on_line:
                 k += 1
                 continue
-            inner_end = k + 1 + (len(rest.split("\n")[0]) if _MARKER_HINT.search(rest.split("\n")[0]) else len(rest.rstrip()))
-        inner = match[k + 1:inner_end]
-        if _MARKER_HINT.search(inner) or _bare_list_position(match, k, inner_end, start, end):
+            inner_end = line_end if hint_on_line else max(k + 1, rng.last_solid + 1)
+        # a closed bracket's inside is at most 400 characters (_close_of): searched as it is
+        hint_inside = rng.hint_in(k + 1, inner_end) if close == -1 else bool(_MARKER_HINT.search(match, k + 1, inner_end))
+        if hint_inside or _bare_list_position(match, k, inner_end, start, end, rng):
             g = _parse_content(text, match, k + 1, inner_end)
             if g is not None:
                 g.start, g.end = k, (close + 1 if close != -1 else inner_end)
@@ -303,19 +363,23 @@ def find_markers(text: str, match: str, start: int, end: int) -> list[MarkerGrou
                 groups.append(g)
                 k = g.end
                 continue
-        k = (close + 1) if close != -1 and not _MARKER_HINT.search(inner) and len(inner) < 60 else k + 1
+        k = (close + 1) if close != -1 and not hint_inside and inner_end - (k + 1) < 60 else k + 1
     groups.extend(_label_lines(text, match, start, end, groups))
     groups.extend(_sentence_form(text, match, start, end, groups))
     groups.sort(key=lambda g: g.start)
     return groups
 
 
-def _bare_list_position(match: str, k: int, close: int, start: int, end: int) -> bool:
+def _bare_list_position(match: str, k: int, close: int, start: int, end: int, rng: _Range) -> bool:
     """A bare (X、Y) list counts only where a marker would stand: alone on its line or after a full stop."""
-    before = match[start:k].rstrip(" ")
-    after = match[close + 1:end].lstrip(" ")
-    alone_on_line = (not before or before.endswith("\n")) and (not after or after.startswith("\n"))
-    after_sentence = bool(before) and before[-1] in "。；;" and (not after or after[0] in "\n。；;")
+    b = k - 1  # the last character before k that is not " " (start - 1: none)
+    while b >= start and match[b] == " ":
+        b -= 1
+    a = rng.skip_spaces(close + 1)  # the first character after close that is not " " (end: none)
+    before_last = match[b] if b >= start else ""
+    after_first = match[a] if a < end else ""
+    alone_on_line = before_last in ("", "\n") and after_first in ("", "\n")
+    after_sentence = before_last != "" and before_last in "。；;" and (after_first == "" or after_first in "\n。；;")
     return alone_on_line or after_sentence
 
 
