@@ -16,6 +16,7 @@ Names are kept as written, with three rules for lists sharing one head:
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -104,11 +105,22 @@ def is_government(name: str, known: frozenset[str] = frozenset()) -> bool:
     return bool(_rx("gov_stem").search(n[:-1]))
 
 
+_CLAUSE_STOP_RX = re.compile("[" + re.escape(_CLAUSE_STOP) + "]")
+
+
+@lru_cache(maxsize=8)
+def _clause_stops(match: str) -> list[int]:
+    """Where the clauses of a paragraph stop, found once (a walk back from every name was quadratic)."""
+    return [m.start() for m in _CLAUSE_STOP_RX.finditer(match)]
+
+
 def _clause_start(match: str, p: int, lo: int) -> int:
-    k = p
-    while k > lo and match[k - 1] not in _CLAUSE_STOP:
-        k -= 1
-    return k
+    """The start of the clause holding p: after the last clause stop before p, not before lo."""
+    if p <= lo:
+        return p
+    stops = _clause_stops(match)
+    i = bisect.bisect_left(stops, p) - 1
+    return max(lo, stops[i] + 1) if i >= 0 else lo
 
 
 def _name_start(match: str, e: int, suffix_start: int, lo: int) -> int:
@@ -246,10 +258,31 @@ def _strip_bare(match: str, s: int, e: int) -> str:
     return match[k + 1:e] if k != -1 else match[s:e]
 
 
+def _outermost(conj: list[_Conj]) -> list[_Conj]:
+    """The conjuncts no other one holds (start no later, end no earlier; two equal spans drop each other),
+    in their order: from the furthest end among those starting before or with each, not from all pairs."""
+    order = sorted(range(len(conj)), key=lambda i: conj[i].start)
+    held = [False] * len(conj)
+    reach = -1  # furthest end among conjuncts starting before the current start
+    i = 0
+    while i < len(order):
+        j = i
+        while j < len(order) and conj[order[j]].start == conj[order[i]].start:
+            j += 1
+        same = order[i:j]
+        ends = sorted((conj[k].end for k in same), reverse=True)
+        for k in same:  # the furthest end among the others of the same start
+            other = ends[1] if conj[k].end == ends[0] and len(ends) > 1 else (ends[0] if conj[k].end != ends[0] else -1)
+            held[k] = max(reach, other) >= conj[k].end
+        reach = max(reach, ends[0])
+        i = j
+    return [c for k, c in enumerate(conj) if not held[k]]
+
+
 def _lists(match: str, a: int, b: int) -> list[list[_Conj]]:
     """Conjuncts joined only by connectors (、 和 及其 或者 以及 …), bare level/sector pieces included."""
     conj = [_with_bare_pieces(match, c, a) for c in _conjuncts(match, a, b)]
-    conj = [c for c in conj if not any(o is not c and o.start <= c.start and c.end <= o.end for o in conj)]
+    conj = _outermost(conj)
     groups: list[list[_Conj]] = []
     for c in conj:
         if groups:
