@@ -28,7 +28,7 @@ import bisect
 import calendar
 import re
 from datetime import date, timedelta
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Callable, Optional
 
 from loaders.extract.lexicon import lexicon
@@ -148,20 +148,45 @@ class _Ctx:
 
     def year(self, p: int) -> tuple[Optional[int], bool]:
         """(year, uncertain) for a date written without its year at p."""
-        s, lo = self.s, self.start
-        ys = [m for m in _YEAR_ANY.finditer(s, self.sentence_start(p), p)]
-        if ys:
-            return cn_int(ys[-1].group(1)), False
+        m = self._last_year(self.sentence_start(p), p)
+        if m:
+            return cn_int(m.group(1)), False
         if self.issue:
             return self.issue.year, False
-        back = max(0, p - _lex()["year_in_context_chars"])
-        ys = [m for m in _YEAR_ANY.finditer(s, back, p)]
-        if ys:
-            return cn_int(ys[-1].group(1)), True
-        m = _YEAR_ANY.search(s, p, self.end)
+        m = self._last_year(max(0, p - _lex()["year_in_context_chars"]), p)
+        if m:
+            return cn_int(m.group(1)), True
+        m = self._next_year(p)
         if m:
             return cn_int(m.group(1)), True
         return None, True
+
+    @cached_property
+    def _years(self) -> tuple[int, list[int], list[re.Match]]:
+        """Every written year (2020年, 二〇二〇年) from the context window before the block to its end, found
+        once. A year is five characters with no 年 in its first four, so two never overlap: the last one
+        finditer gives in [lo, p) is the last one here starting at lo or later and ending by p (a scan of
+        the sentence per date was quadratic in a long sentence of dates)."""
+        lo = max(0, self.start - _lex()["year_in_context_chars"])
+        found = list(_YEAR_ANY.finditer(self.s, lo, self.end))
+        return lo, [m.end() for m in found], found
+
+    def _last_year(self, lo: int, p: int) -> Optional[re.Match]:
+        first, ends, found = self._years
+        if lo < first or p > self.end:  # outside what was scanned: as before
+            ys = list(_YEAR_ANY.finditer(self.s, lo, p))
+            return ys[-1] if ys else None
+        k = bisect.bisect_right(ends, p) - 1
+        return found[k] if k >= 0 and found[k].start() >= lo else None
+
+    def _next_year(self, p: int) -> Optional[re.Match]:
+        first, ends, found = self._years
+        if p < first:
+            return _YEAR_ANY.search(self.s, p, self.end)
+        k = bisect.bisect_right(ends, p)  # the first ending after p; it starts at p or later unless it holds p
+        while k < len(found) and found[k].start() < p:
+            k += 1
+        return found[k] if k < len(found) else None
 
 
 def _resolve_end(m: re.Match, tag: str, ctx: _Ctx, before: bool) -> tuple[Optional[date], bool]:
