@@ -31,7 +31,7 @@ import json
 import sys
 import time
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Optional
 
@@ -94,13 +94,18 @@ class Authority:
     def by_id(self) -> dict[str, AuthorityEntry]:
         return {e.id: e for e in self.agencies + self.roles}
 
+    @cached_property
+    def _by_match_key(self) -> dict[str, AuthorityEntry]:
+        # the first entry (agencies before roles, file order) holding a match form owns it
+        index: dict[str, AuthorityEntry] = {}
+        for e in self.agencies + self.roles:
+            for x in (e.pref, *e.alt, *e.hidden):
+                index.setdefault(match_key(x), e)
+        return index
+
     def lookup(self, name: str) -> Optional[AuthorityEntry]:
         """The entry a written, canonical or hidden name belongs to (match form), else None."""
-        key = match_key(name)
-        for e in self.agencies + self.roles:
-            if key in {match_key(x) for x in (e.pref, *e.alt, *e.hidden)}:
-                return e
-        return None
+        return self._by_match_key.get(match_key(name))
 
 
 def _span() -> Span:
