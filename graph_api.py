@@ -211,7 +211,9 @@ class PolicyGraph:
         text = self._sources[source]
         return text[start:end] if text is not None else None
 
-    def _evidence(self, r: dict[str, Any]) -> Evidence:
+    def evidence_for(self, r: dict[str, Any]) -> Evidence:
+        """The evidence of a query row carrying ``source``, ``start``, ``end`` and ``doc_id`` (the
+        canned queries' provenance columns): the document and the exact characters quoted."""
         return Evidence(source=r["source"], start=int(r["start"]), end=int(r["end"]), doc_id=r["doc_id"],
                         doc_title=r.get("doc_title"), doc_number=r.get("doc_number"),
                         quote=self._quote(r["source"], int(r["start"]), int(r["end"])))
@@ -267,7 +269,7 @@ class PolicyGraph:
             raise QueryError("role must be 'lead' or 'responsible'")
         rows = self.query_rows("departments_for_goal", goal=match_key(goal))
         out = [DepartmentAnswer(agency=r["agency"], canonical=r.get("canonical"), role=r["role"],
-                                task_id=r["task_id"], task_title=r["task_title"], evidence=self._evidence(r))
+                                task_id=r["task_id"], task_title=r["task_title"], evidence=self.evidence_for(r))
                for r in rows if role is None or r["role"] == role]
         return sorted(out, key=lambda a: (a.evidence.source, a.evidence.start, a.role != "lead", a.agency))
 
@@ -283,7 +285,7 @@ class PolicyGraph:
             r = rs[0]
             leads = tuple(sorted({x["lead"] for x in rs if x.get("lead")}))
             out.append(CitingTask(task_id=task_id, task_title=r["task_title"], cited=cited, relation=r["relation"],
-                                  leads=leads, evidence=self._evidence(r)))
+                                  leads=leads, evidence=self.evidence_for(r)))
         return sorted(out, key=lambda c: c.task_id)
 
     # -- query library (issue 4) -----------------------------------------
@@ -296,7 +298,7 @@ class PolicyGraph:
         reg = _required(regulation, "give a document number (财税〔2015〕119号) or a title fragment")
         out = [CitingDocument(doc_id=r["doc_id"], doc_title=r.get("doc_title"), doc_number=r.get("doc_number"),
                               cited=r["cited"], relation=r["relation"], matched=r["matched"],
-                              direct=r["cited"] == r["matched"], evidence=self._evidence(r))
+                              direct=r["cited"] == r["matched"], evidence=self.evidence_for(r))
                for r in self.query_rows("documents_citing", reg=reg)]
         return sorted(out, key=lambda c: (not c.direct, c.doc_id, c.cited))
 
@@ -315,7 +317,7 @@ class PolicyGraph:
                 own = r["through_doc"] == r["doc_id"]
                 d["links"][link_key] = ImpactLink(
                     through_doc=r["through_doc"], relation=r["relation"], cited=r["cited"],
-                    evidence=self._evidence({"source": r["source"], "start": r["cite_start"], "end": r["cite_end"],
+                    evidence=self.evidence_for({"source": r["source"], "start": r["cite_start"], "end": r["cite_end"],
                                              "doc_id": r["through_doc"],
                                              "doc_title": r.get("doc_title") if own else None,
                                              "doc_number": r.get("doc_number") if own else None}))
@@ -335,7 +337,7 @@ class PolicyGraph:
                              agencies=tuple(sorted(t["agencies"].values(), key=lambda a: (a.role != "lead", a.name))),
                              open_deadlines=tuple(sorted(t["deadlines"].values(),
                                                          key=lambda x: (x.date is None, x.date or "", x.text))),
-                             evidence=self._evidence(t["row"]))
+                             evidence=self.evidence_for(t["row"]))
                 for task_id, t in sorted(d["tasks"].items(), key=lambda kv: natural_key(kv[0])))
             documents.append(ImpactedDocument(doc_id=doc_id, doc_title=r.get("doc_title"),
                                               doc_number=r.get("doc_number"),
@@ -349,7 +351,7 @@ class PolicyGraph:
         """The tasks an agency leads or shares (written name, canonical name, fragment or authority label)."""
         key = _required(agency, "give an agency name, e.g. 市财政局 or 绵阳市财政局")
         out = [AgencyTask(agency=r["agency"], canonical=r.get("canonical"), agency_id=r["agency_id"], role=r["role"],
-                          task_id=r["task_id"], task_title=r["task_title"], evidence=self._evidence(r))
+                          task_id=r["task_id"], task_title=r["task_title"], evidence=self.evidence_for(r))
                for r in self.query_rows("agency_tasks", for_agency=key)]
         return sorted(out, key=lambda a: (a.role != "lead", natural_key(a.task_id), a.agency))
 
@@ -371,7 +373,7 @@ class PolicyGraph:
         out = [TaskDeadline(task_id=r["task_id"], task_title=r["task_title"],
                             deadline=DeadlineInfo(r["deadline"], r["deadline_date"], r["deadline_kind"]),
                             agencies=tuple(sorted(g["agencies"].values(), key=lambda a: (a.role != "lead", a.name))),
-                            evidence=self._evidence(r))
+                            evidence=self.evidence_for(r))
                for g in grouped.values() for r in (g["row"],)]
         return sorted(out, key=lambda x: (x.deadline.date or "", natural_key(x.task_id)))
 
@@ -400,7 +402,7 @@ class PolicyGraph:
         out = [TargetAnswer(target_id=r["target_id"], metric=r.get("metric"), comparator=r.get("comparator"),
                             value=float(r["value"]), unit=r["unit"], year=r.get("year"), kind=r.get("target_kind"),
                             text=r.get("text"), task_id=r.get("task_id"), task_title=r.get("task_title"),
-                            evidence=self._evidence(r))
+                            evidence=self.evidence_for(r))
                for r in self.query_rows("targets_for", of_metric=of_metric, in_year=year)]
         return sorted(out, key=lambda t: (t.year or 0, natural_key(t.target_id)))
 

@@ -258,7 +258,7 @@ def reform_report(g: Any, reform: Any, on: Any = None, units: Any = ()) -> Impac
     with trace_queries(g) as runs:
         rows = g.query_rows("reform_impact", reform=reform.id)
         deadlines, targets = _task_details(g)
-    evidence = {r["task_id"]: g._evidence(r) for r in rows}
+    evidence = {r["task_id"]: g.evidence_for(r) for r in rows}
     return analyse_reform(reform, on_iso, wanted, tuple(units), rows, evidence, deadlines, targets, runs, _now())
 
 
@@ -388,7 +388,7 @@ def expiry_report(g: Any, on: Any = None) -> ImpactReport:
             key = r.get("doc_number") or r.get("doc_title")
             if key and key not in basis:
                 basis[key] = g.impact(key)
-    evidence = {r["task_id"]: g._evidence(r) for r in rows if r.get("task_id")}
+    evidence = {r["task_id"]: g.evidence_for(r) for r in rows if r.get("task_id")}
     return analyse_expiry(on_iso, rows, evidence, windows, basis, deadlines, targets, runs, _now())
 
 
