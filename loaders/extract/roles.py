@@ -146,10 +146,15 @@ _CONJUNCTION = re.compile(r"及|和|与|以及")
 def _conjuncts(match: str, a: int, b: int) -> list[tuple[int, int]]:
     """市级各有关部门及各县市区政府 → two units, when both sides are units (住房和城乡建设局 stays whole)."""
     for m in _CONJUNCTION.finditer(match, a, b):
-        left, right = match[a:m.start()], match[m.end():b]
-        if len(left) >= 2 and len(right) >= 2 and not right.startswith("其") and looks_like_unit(left) \
-                and looks_like_unit(right) and _ORG_TAIL.search(left):
-            return [(a, m.start())] + _conjuncts(match, m.end(), b)
+        s, e = m.start(), m.end()
+        # cheap tests first, before slicing: the left side must end in an organ tail (a tail is at most
+        # 3 characters, $ may stand before a final newline, so its last 5 characters decide), so a run
+        # of 和 no longer slices and tests everything before each 和 (was quadratic); same answer
+        if s - a < 2 or b - e < 2 or match.startswith("其", e) or not _ORG_TAIL.search(match, max(a, s - 5), s):
+            continue
+        left, right = match[a:s], match[e:b]
+        if looks_like_unit(left) and looks_like_unit(right):
+            return [(a, s)] + _conjuncts(match, e, b)
     return [(a, b)]
 
 

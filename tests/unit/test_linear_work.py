@@ -312,7 +312,6 @@ ADVERSARIAL_N, ADVERSARIAL_4N = _adversarial(N), _adversarial(4 * N)
 _CUT_MARKER_REPARSED = ("roles", "tasks", "whole pipeline")  # every unclosed bracket of a line with a role
 KNOWN_QUADRATIC = {  # (frame, run) -> extractors
     **{(f, r): _CUT_MARKER_REPARSED for f in (FRAMES[1], FRAMES[2], FRAMES[5]) for r in ("（", "(", "〔")},
-    **{(f, "和"): ("unit lists",) for f in FRAMES[1:] if f != FRAMES[6]},  # _conjuncts: every 和 tests all before it
 }
 
 
