@@ -145,17 +145,61 @@ _CONJUNCTION = re.compile(r"及|和|与|以及")
 
 def _conjuncts(match: str, a: int, b: int) -> list[tuple[int, int]]:
     """市级各有关部门及各县市区政府 → two units, when both sides are units (住房和城乡建设局 stays whole)."""
+    out: list[tuple[int, int]] = []
+    right_unit = _RightIsUnit(match, a, b)
     for m in _CONJUNCTION.finditer(match, a, b):
         s, e = m.start(), m.end()
         # cheap tests first, before slicing: the left side must end in an organ tail (a tail is at most
-        # 3 characters, $ may stand before a final newline, so its last 5 characters decide), so a run
-        # of 和 no longer slices and tests everything before each 和 (was quadratic); same answer
+        # 3 characters, $ may stand before a final newline, so its last 5 characters decide); a left side
+        # ending so is a unit (looks_like_unit strips nothing from a tail), and the right side's answer
+        # comes from what is found once for the range, so a run of 和 is linear (was quadratic)
         if s - a < 2 or b - e < 2 or match.startswith("其", e) or not _ORG_TAIL.search(match, max(a, s - 5), s):
             continue
-        left, right = match[a:s], match[e:b]
-        if looks_like_unit(left) and looks_like_unit(right):
-            return [(a, s)] + _conjuncts(match, e, b)
-    return [(a, b)]
+        if right_unit(e):
+            out.append((a, s))
+            a = e
+    out.append((a, b))
+    return out
+
+
+class _RightIsUnit:
+    """looks_like_unit(match[e:b]) for any e in [a, b), from the range's stripped end and its trailing
+    bracket (found once) and the first solid character from e (a pointer that only moves forward)."""
+
+    def __init__(self, match: str, a: int, b: int):
+        self.match, self.b = match, b
+        r = b
+        while r > a and match[r - 1].isspace():
+            r -= 1
+        self.r = r  # the stripped end
+        self.paren = -1  # a trailing (…) of [?, r): the last opening bracket with no bracket after it
+        if r - a >= 2 and match[r - 1] in ")）":
+            k = r - 2
+            while k >= a and match[k] not in "（()）":
+                k -= 1
+            if k >= a and match[k] in "（(":
+                self.paren = k
+        self.solid_from, self.solid = a, a  # the first non-space at or after solid_from is solid
+        self.solid = self._first_solid(a)
+
+    def _first_solid(self, e: int) -> int:
+        k = e
+        while k < self.r and self.match[k].isspace():
+            k += 1
+        return k
+
+    def __call__(self, e: int) -> bool:
+        if e > self.solid:  # past the last answer: scan on (positions in between are spaces)
+            self.solid = self._first_solid(e)
+        elif e < self.solid_from:
+            self.solid = self._first_solid(e)
+        self.solid_from = e
+        start = self.solid
+        if start >= self.r:
+            return False
+        end = self.paren if self.paren >= start else self.r
+        return bool(_ORG_TAIL.search(self.match, max(start, end - 5), end)) \
+            or self.match.startswith(("各", "有关", "相关"), start, end)
 
 
 def _convention_only(content: str) -> bool:
