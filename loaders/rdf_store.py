@@ -299,6 +299,104 @@ class EmbeddedStore:
         return self.store.dump(format=ox.RdfFormat.N_QUADS)
 
 
+#: A reload of at most this many quads goes to a SPARQL server as ONE Update request (drop the source's
+#: graphs, insert its quads, prune the shared graph, re-derive the inferred one): Oxigraph applies a
+#: request in one transaction, so a reader sees the old document or the new, never neither. A bigger one
+#: (the whole laws corpus) is dropped, POSTed in chunks and pruned in several requests.
+ONE_REQUEST_QUADS = 100_000
+#: IRIs per VALUES block in the prune's look-ups (keeps each query small)
+_LOOKUP_BATCH = 400
+
+
+def _sparql_iri(value: str) -> str:
+    """``<value>`` for a SPARQL text; an IRI that cannot be written so is a BackendError (we mint ours)."""
+    if not value or any(c in value for c in '<>"{}|^`\\') or any(ord(c) <= 0x20 for c in value):
+        raise BackendError(f"cannot write the IRI {value!r} into a SPARQL request")
+    return f"<{value}>"
+
+
+def _insert_data(quads) -> Optional[str]:
+    """``INSERT DATA { GRAPH <g> { … } … }`` for pyoxigraph quads (None for none)."""
+    import pyoxigraph as ox
+    from collections import defaultdict
+
+    by_graph: dict = defaultdict(list)
+    for q in quads:
+        by_graph[q.graph_name].append(f"{q.subject} {q.predicate} {q.object} .")
+    if not by_graph:
+        return None
+    blocks = ["\n".join(triples) if isinstance(g, ox.DefaultGraph) else f"GRAPH {g} {{\n" + "\n".join(triples) + "\n}"
+              for g, triples in by_graph.items()]
+    return "INSERT DATA {\n" + "\n".join(blocks) + "\n}"
+
+
+def rule_as_update(rule: str) -> Optional[tuple[dict[str, str], str]]:
+    """A build-time rule (``PREFIX … CONSTRUCT { template } WHERE { pattern }``) as an Update that inserts
+    its triples into ``id:graph/inferred`` reading the shared graph as default graph (``USING``), as the
+    embedded store runs it with ``default_graph=shared``: (its prefixes, the operation); None for a rule
+    of another form. The prefixes go at the head of the request: Oxigraph takes no prologue after ``;``."""
+    import re
+
+    m = re.fullmatch(r"(?P<prologue>.*?)\bCONSTRUCT\s*\{(?P<template>[^{}]*)\}\s*WHERE\s*(?P<where>\{.*\})\s*",
+                     rule, flags=re.S | re.I)
+    if not m:
+        return None
+    decl = re.compile(r"\s*PREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^<>\s]*)>", flags=re.I)
+    prefixes, at = {}, 0
+    for d in decl.finditer(m["prologue"]):
+        if d.start() != at:
+            return None
+        prefixes[d[1] or ""], at = d[2], d.end()
+    if m["prologue"][at:].strip():
+        return None  # a BASE, a comment, …: not a form this knows
+    return prefixes, (f"INSERT {{ GRAPH <{INFERRED_GRAPH}> {{{m['template']}}} }}\n"
+                      f"USING <{SHARED_GRAPH}>\nWHERE {m['where']}")
+
+
+def materialize_update() -> Optional[tuple[str, str]]:
+    """The Update that re-derives ``id:graph/inferred`` (:data:`loaders.authority.RULES`), keeping out what
+    the shared graph states already (as :meth:`EmbeddedStore.materialize`), as (prologue, operations): the
+    prologue heads the request, the operations may follow others. None when a rule cannot be written as an
+    Update (then it is run as a CONSTRUCT and PUT)."""
+    from loaders.authority import RULES
+
+    prefixes: dict[str, str] = {}
+    ops = [f"DROP SILENT GRAPH <{INFERRED_GRAPH}>"]
+    for rule in RULES.values():
+        found = rule_as_update(rule)
+        if found is None or any(prefixes.get(k, v) != v for k, v in found[0].items()):
+            return None  # two rules giving one prefix two IRIs cannot share a prologue
+        prefixes.update(found[0])
+        ops.append(found[1])
+    ops.append(f"DELETE {{ GRAPH <{INFERRED_GRAPH}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{INFERRED_GRAPH}> {{ ?s ?p ?o }} "
+               f"GRAPH <{SHARED_GRAPH}> {{ ?s ?p ?o }} }}")
+    return "".join(f"PREFIX {k}: <{v}>\n" for k, v in prefixes.items()), " ;\n".join(ops)
+
+
+class _NewQuads:
+    """What the quads about to be inserted say about references (the prune decides on the store as it
+    will be after the insert, which in one request has not happened yet)."""
+
+    def __init__(self, quads=()):
+        import pyoxigraph as ox
+        from collections import defaultdict
+
+        self.elsewhere: set[str] = set()  # IRIs a quad outside the shared and inferred graphs refers to
+        self.referrers: dict = defaultdict(set)  # object IRI → subjects, in the shared and inferred graphs
+        self.own: dict = defaultdict(set)  # subject IRI → its objects (IRIs; None for a literal), shared graph
+        for q in quads:
+            g = getattr(q.graph_name, "value", None)
+            s = q.subject.value if isinstance(q.subject, ox.NamedNode) else None
+            o = q.object.value if isinstance(q.object, ox.NamedNode) else None
+            if g not in (SHARED_GRAPH, INFERRED_GRAPH):
+                self.elsewhere.update(t for t in (s, o) if t)
+                continue
+            if o and s:
+                self.referrers[o].add(s)
+            if g == SHARED_GRAPH and s:
+                self.own[s].add(o)
+
+
 class RemoteSparqlStore:
     """A SPARQL 1.1 server (``oxigraph serve``): Graph Store Protocol for loading, Update for drops."""
 
@@ -345,26 +443,143 @@ class RemoteSparqlStore:
         return [b["g"]["value"] for b in rows if _source_of_graph(b["g"]["value"]) in sources]
 
     def replace_sources(self, rows: GraphRows, sources: set[str], materialize: bool = True) -> None:
-        """Drop the graphs of ``sources`` (SPARQL Update), POST the new quads (Graph Store Protocol),
-        re-derive the inferred graph (CONSTRUCT with default-graph-uri, then PUT)."""
-        drops = [f"DROP SILENT GRAPH <{g}>" for g in self._graphs_of(sources)] if sources else []
-        if drops:
-            self._post(self.update_url, ";\n".join(drops).encode("utf-8"), "application/sparql-update")
-        for chunk in quad_chunks(rows):  # several POSTs: a server adds each to the store
+        """Replace the graphs of ``sources`` with the quads of ``rows``, drop from the shared graph what only
+        the replaced documents referred to (:meth:`EmbeddedStore.prune_shared`'s rule) and re-derive the
+        inferred graph.
+
+        Up to :data:`ONE_REQUEST_QUADS` quads this is ONE SPARQL Update request (``DROP GRAPH`` …;
+        ``INSERT DATA`` …; ``DELETE`` … ; the inference), which Oxigraph applies in one transaction: a reader,
+        or a server stopped half-way, sees the previous graph or the new one. More quads are dropped, POSTed
+        in chunks (Graph Store Protocol) and then pruned and re-derived: several requests, not atomic."""
+        graphs = self._graphs_of(sources) if sources else []
+        candidates = self._shared_terms_of(graphs)  # what a reload may leave no one referring to
+        keep = self._kept(rows) if candidates else set()
+        chunks = quad_chunks(rows, size=ONE_REQUEST_QUADS)
+        first = next(chunks, [])
+        second = next(chunks, None)
+        if second is None:  # small enough: one request
+            pruned = self._prune_plan(candidates, keep, graphs, _NewQuads(first)) if candidates else []
+            inference = materialize_update() if materialize else None
+            ops = [f"DROP SILENT GRAPH {_sparql_iri(g)}" for g in graphs]
+            ops += [_insert_data(first), self._prune_update(pruned), inference and inference[1]]
+            ops = [op for op in ops if op]
+            if ops:
+                self._update((inference[0] if inference else "") + " ;\n".join(ops))
+            if materialize and inference is None:
+                self.materialize()
+            return
+        if graphs:
+            self._update(" ;\n".join(f"DROP SILENT GRAPH {_sparql_iri(g)}" for g in graphs))
+        for chunk in (first, second):
             self._post(self.store_url, quads_to_nquads(chunk), "application/n-quads")
-        if materialize:
+        del first, second
+        for chunk in chunks:  # several POSTs: a server adds each to the store
+            self._post(self.store_url, quads_to_nquads(chunk), "application/n-quads")
+        pruned = self._prune_plan(candidates, keep, [], _NewQuads()) if candidates else []
+        inference = materialize_update() if materialize else None
+        ops = [op for op in (self._prune_update(pruned), inference and inference[1]) if op]
+        if ops:
+            self._update((inference[0] if inference else "") + " ;\n".join(ops))
+        if materialize and inference is None:
             self.materialize()
 
+    def _update(self, text: str) -> None:
+        self._post(self.update_url, text.encode("utf-8"), "application/sparql-update")
+
+    @staticmethod
+    def _kept(rows: GraphRows) -> set[str]:
+        """Shared nodes never pruned: the authority file's and those of ``rows``."""
+        from loaders.authority import authority_rows
+        from loaders.rdf_writer import iri
+
+        return {str(iri(n.id, n.label)) for n in (*authority_rows().nodes, *rows.nodes) if n.source_id is None}
+
+    def _shared_terms_of(self, graphs: list[str]) -> set[str]:
+        """The shared nodes (subjects in ``id:graph/shared``) the quads of ``graphs`` refer to."""
+        out: set[str] = set()
+        for i in range(0, len(graphs), _LOOKUP_BATCH):
+            values = " ".join(_sparql_iri(g) for g in graphs[i:i + _LOOKUP_BATCH])
+            rows = self._select(
+                f"SELECT DISTINCT ?t WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ {{ ?t ?p ?o }} UNION {{ ?s ?p ?t }} }} "
+                f"FILTER(isIRI(?t)) FILTER EXISTS {{ GRAPH <{SHARED_GRAPH}> {{ ?t ?p2 ?o2 }} }} }}")
+            out.update(b["t"]["value"] for b in rows)
+        return out
+
+    def _facts(self, nodes: list[str], dropped: list[str]) -> dict[str, tuple[bool, set, set, bool]]:
+        """For each node: (referred to outside the shared, inferred and ``dropped`` graphs; the subjects
+        referring to it in the shared and inferred graphs; its objects in the shared graph (IRIs, None for
+        a literal); whether it has triples in the shared graph)."""
+        out = {n: (False, set(), set(), False) for n in nodes}
+        skip = ", ".join(_sparql_iri(g) for g in (SHARED_GRAPH, INFERRED_GRAPH, *dropped))
+        for i in range(0, len(nodes), _LOOKUP_BATCH):
+            batch = nodes[i:i + _LOOKUP_BATCH]
+            values = "VALUES ?c { " + " ".join(_sparql_iri(n) for n in batch) + " }"
+            for b in self._select(
+                    f"SELECT ?c WHERE {{ {values} FILTER(EXISTS {{ GRAPH ?g {{ ?c ?p ?o }} FILTER(?g NOT IN ({skip})) }} "
+                    f"|| EXISTS {{ GRAPH ?g {{ ?s ?p ?c }} FILTER(?g NOT IN ({skip})) }}) }}"):
+                out[b["c"]["value"]] = (True, *out[b["c"]["value"]][1:])
+            for b in self._select(
+                    f"SELECT DISTINCT ?c ?s WHERE {{ {values} VALUES ?g {{ <{SHARED_GRAPH}> <{INFERRED_GRAPH}> }} "
+                    "GRAPH ?g { ?s ?p ?c } FILTER(isIRI(?s) && ?s != ?c) }"):
+                out[b["c"]["value"]][1].add(b["s"]["value"])
+            for b in self._select(f"SELECT ?c ?o WHERE {{ {values} GRAPH <{SHARED_GRAPH}> {{ ?c ?p ?o }} }}"):
+                c = b["c"]["value"]
+                out[c][2].add(b["o"]["value"] if b["o"]["type"] == "uri" else None)
+                out[c] = (out[c][0], out[c][1], out[c][2], True)
+        return out
+
+    def _prune_plan(self, candidates: set[str], keep: set[str], dropped: list[str], new: _NewQuads) -> list[str]:
+        """The shared nodes :meth:`EmbeddedStore.prune_shared` would drop once ``dropped`` is gone and ``new``
+        is in: ``candidates`` nothing else refers to, and in turn what only they referred to. Read from the
+        server (batched look-ups), decided here, so the drop can go in the same Update as the reload."""
+        facts: dict = {}
+        pruned: set[str] = set()
+        order: list[str] = []
+        todo = [c for c in candidates if c not in keep]
+        while todo:
+            c = todo.pop()
+            if c in pruned or c in keep:
+                continue
+            if c not in facts:  # look up the unknown ones waiting with it, in batches
+                unknown = dict.fromkeys(t for t in (c, *todo) if t not in facts and t not in keep and t not in pruned)
+                facts.update(self._facts(list(unknown), dropped))
+            elsewhere, referrers, objects, shared = facts[c]
+            referrers = referrers | new.referrers.get(c, set())
+            if not shared and c not in new.own:
+                continue  # nothing of it in the shared graph to drop
+            if elsewhere or c in new.elsewhere or any(s not in pruned and s != c for s in referrers):
+                continue  # still referred to
+            pruned.add(c)
+            order.append(c)
+            todo.extend(o for o in objects | new.own.get(c, set()) if o)
+        return order
+
+    @staticmethod
+    def _prune_update(pruned: list[str]) -> Optional[str]:
+        if not pruned:
+            return None
+        return " ;\n".join(
+            f"DELETE {{ GRAPH <{SHARED_GRAPH}> {{ ?c ?p ?o }} }} WHERE {{ VALUES ?c {{ "
+            + " ".join(_sparql_iri(c) for c in pruned[i:i + _LOOKUP_BATCH])
+            + f" }} GRAPH <{SHARED_GRAPH}> {{ ?c ?p ?o }} }}" for i in range(0, len(pruned), _LOOKUP_BATCH))
+
     def replace_graph(self, graph: str, nquads: bytes) -> None:
-        """Drop the named graph ``graph`` (an IRI we minted: ASCII, no '>') and load ``nquads``."""
-        self._post(self.update_url, f"DROP SILENT GRAPH <{graph}>".encode("utf-8"), "application/sparql-update")
-        self._post(self.store_url, nquads, "application/n-quads")
+        """Drop the named graph ``graph`` (an IRI we minted: ASCII, no '>') and load ``nquads``, in one Update
+        request (one transaction on Oxigraph)."""
+        self._update(replace_update([graph], nquads))
 
     def materialize(self) -> None:
+        """Re-derive ``id:graph/inferred``: one Update when every rule can be written as one
+        (:func:`materialize_update`), else each rule as a CONSTRUCT over the shared graph
+        (``default-graph-uri``) and the result PUT in place of the graph."""
         import urllib.parse
 
         from loaders.authority import RULES
 
+        update = materialize_update()
+        if update is not None:
+            self._update(update[0] + update[1])
+            return
         derived = []
         for rule in RULES.values():
             body = urllib.parse.urlencode({"query": rule, "default-graph-uri": SHARED_GRAPH}).encode("utf-8")
@@ -374,6 +589,9 @@ class RemoteSparqlStore:
             try:
                 with urllib.request.urlopen(req, timeout=self.timeout) as resp:
                     derived.append(resp.read())
+            except urllib.error.HTTPError as exc:
+                error = TransientBackendError if exc.code >= 500 else BackendError
+                raise error(f"SPARQL server at {self.query_url} refused an inference rule: HTTP {exc.code}") from exc
             except (urllib.error.URLError, ConnectionError, TimeoutError) as exc:
                 raise TransientBackendError(f"SPARQL server at {self.query_url} is not reachable ({exc})") from exc
         sep = "&" if "?" in self.store_url else "?"
@@ -403,6 +621,18 @@ class RemoteSparqlStore:
             raise TransientBackendError(f"SPARQL server at {self.query_url} is not reachable ({exc})") from exc
         except (ValueError, KeyError) as exc:
             raise BackendError(f"SPARQL server at {self.query_url} answered an ASK with something else") from exc
+
+    def dump_nquads(self) -> bytes:
+        """The server's whole dataset as N-Quads (Graph Store Protocol GET of the store, as ``oxigraph
+        serve`` answers it; the tests compare reloads with fresh builds through it)."""
+        req = urllib.request.Request(self.store_url, headers={"Accept": "application/n-quads"})
+        try:
+            with urllib.request.urlopen(req, timeout=self.timeout) as resp:
+                return resp.read()
+        except urllib.error.HTTPError as exc:
+            raise BackendError(f"SPARQL server at {self.store_url} refused a dump: HTTP {exc.code}") from exc
+        except (urllib.error.URLError, ConnectionError, TimeoutError) as exc:
+            raise TransientBackendError(f"SPARQL server at {self.store_url} is not reachable ({exc})") from exc
 
     def is_scratch(self) -> bool:
         """True when the server holds the scratch marker graph (:data:`SCRATCH_GRAPH`)."""
