@@ -25,6 +25,26 @@ GRAPH_PREFIX = str(DATA["graph/"])
 SHARED_GRAPH = str(graph_iri(None))
 INFERRED_GRAPH = str(DATA["graph/inferred"])
 
+#: Facts of a document derived from other documents' graphs at load (issue 12: derived once per
+#: load, not per query), written with the rules' triples into ``id:graph/inferred``. Standard
+#: SPARQL 1.1 over the named graphs (``GRAPH ?g``), so any store runs them as they are.
+#: end_of_force: the earliest issue date of a document that repeals or invalidates it (through
+#: owl:sameAs of the cited document); queries/in_force_on reads it instead of an anti-join per query.
+DOCUMENT_RULES: dict[str, str] = {
+    "end_of_force": """PREFIX pkg: <https://w3id.org/policykg/ontology#>
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+CONSTRUCT { ?doc pkg:endOfForce ?end }
+WHERE {
+  { SELECT ?doc (MIN(?issued) AS ?end) WHERE {
+      GRAPH ?g1 { ?other pkg:repeals|pkg:invalidates ?cd }
+      GRAPH ?g2 { ?cd owl:sameAs ?doc }
+      GRAPH ?g3 { ?doc a pkg:PolicyDocument }
+      GRAPH ?g4 { ?other a pkg:PolicyDocument }
+      GRAPH ?g5 { ?other pkg:issueDate ?issued }
+    } GROUP BY ?doc }
+}""",
+}
+
 
 def _source_of_graph(name: str) -> Optional[str]:
     """``…/graph/<source>-d<n>`` → ``<source>`` (None for shared, inferred, reform graphs)."""
@@ -227,7 +247,8 @@ class EmbeddedStore:
         return removed
 
     def materialize(self) -> int:
-        """Re-derive ``id:graph/inferred`` from the shared graph (:data:`loaders.authority.RULES`)."""
+        """Re-derive ``id:graph/inferred``: :data:`loaders.authority.RULES` on the shared graph, and
+        :data:`DOCUMENT_RULES` on the named graphs."""
         import pyoxigraph as ox
 
         from loaders.authority import RULES
@@ -238,6 +259,8 @@ class EmbeddedStore:
             for t in self.store.query(rule, default_graph=shared):
                 if not any(True for _ in self.store.quads_for_pattern(t.subject, t.predicate, t.object, shared)):
                     derived.append(ox.Quad(t.subject, t.predicate, t.object, inferred))
+        for rule in DOCUMENT_RULES.values():
+            derived.extend(ox.Quad(t.subject, t.predicate, t.object, inferred) for t in self.store.query(rule))
         self.store.remove_graph(inferred)
         self.store.extend(derived)
         return len(derived)
@@ -366,8 +389,10 @@ class RemoteSparqlStore:
         from loaders.authority import RULES
 
         derived = []
-        for rule in RULES.values():
-            body = urllib.parse.urlencode({"query": rule, "default-graph-uri": SHARED_GRAPH}).encode("utf-8")
+        rules = [(rule, {"default-graph-uri": SHARED_GRAPH}) for rule in RULES.values()]
+        rules += [(rule, {}) for rule in DOCUMENT_RULES.values()]  # GRAPH ?g: the named graphs
+        for rule, dataset in rules:
+            body = urllib.parse.urlencode({"query": rule, **dataset}).encode("utf-8")
             req = urllib.request.Request(self.query_url, data=body, method="POST",
                                          headers={"Content-Type": "application/x-www-form-urlencoded",
                                                   "Accept": "application/n-triples"})
