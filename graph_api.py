@@ -377,11 +377,13 @@ class PolicyGraph:
                for g in grouped.values() for r in (g["row"],)]
         return sorted(out, key=lambda x: (x.deadline.date or "", natural_key(x.task_id)))
 
-    def in_force(self, on: Any) -> list[DocumentInForce]:
-        """Documents in force on a date: issued by then, not past their validity (有效期), not repealed."""
+    def in_force(self, on: Any, issuer: Optional[str] = None) -> list[DocumentInForce]:
+        """Documents in force on a date: issued by then, not past their validity (有效期), not repealed;
+        ``issuer`` (a fragment such as 绵阳市) keeps only the documents of issuers containing it."""
         on_date = to_date(on, "on")
+        issued_by = match_key(issuer) if issuer and issuer.strip() else None
         out = []
-        for r in self.query_rows("in_force_on", on_date=on_date):
+        for r in self.query_rows("in_force_on", on_date=on_date, issued_by=issued_by):
             head = (self._quote(r["source"], int(r["start"]), int(r["end"])) or "")[:DOC_EVIDENCE_CHARS]
             ev = Evidence(source=r["source"], start=int(r["start"]), end=int(r["start"]) + len(head),
                           doc_id=r["doc_id"], doc_title=r.get("doc_title"), doc_number=r.get("doc_number"),

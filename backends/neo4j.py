@@ -17,6 +17,26 @@ _INCOMING = ("MATCH (x:Entity)-[r]->(n:Entity) WHERE n.sourceId IN $sources "
              "AND (r.sourceId IS NULL OR NOT r.sourceId IN $sources) "
              "RETURN x.id AS src, type(r) AS type, n.id AS dst, properties(r) AS props")
 
+#: What the named queries need beyond the writer's schema: TEXT / RANGE indexes for the selective end
+#: of targets_for (Target.metric, Target.year) and in_force_on (Document.issuer, Document.issueDate).
+_QUERY_SCHEMA = (
+    "CREATE TEXT INDEX target_metric_text IF NOT EXISTS FOR (n:Target) ON (n.metric)",
+    "CREATE INDEX target_year IF NOT EXISTS FOR (n:Target) ON (n.year)",
+    "CREATE TEXT INDEX document_issuer_text IF NOT EXISTS FOR (n:Document) ON (n.issuer)",
+    "CREATE INDEX document_issue_date IF NOT EXISTS FOR (n:Document) ON (n.issueDate)",
+    "CREATE INDEX document_valid_until IF NOT EXISTS FOR (n:Document) ON (n.validUntil)",
+)
+
+#: A document's facts derived from other documents, set after every load (the RDF stores derive the
+#: same in loaders/rdf_store.py DOCUMENT_RULES): endOfForce = the earliest issue date of a document
+#: repealing or invalidating it (CITES relation repeals|invalidates, through SAME_AS); queries/in_force_on.
+_DERIVE = (
+    "MATCH (d:Document) WHERE d.endOfForce IS NOT NULL REMOVE d.endOfForce",
+    "MATCH (other:Document)-[c:CITES]->(:CitedDocument)-[:SAME_AS]->(d:Document) "
+    "WHERE c.relation IN ['repeals', 'invalidates'] AND other.issueDate IS NOT NULL "
+    "WITH d, min(other.issueDate) AS ended SET d.endOfForce = ended",
+)
+
 
 class Neo4jBackend(Traced):
     name = "neo4j"
@@ -32,6 +52,7 @@ class Neo4jBackend(Traced):
     def load(self, rows: GraphRows, sources: set[str]) -> None:
         self.writer.ensure_schema()
         self.writer.write(rows, replace_sources=sources)
+        self.derive()
 
     @retrying
     def load_linked(self, rows: GraphRows, sources: set[str], existing: Mapping[str, Node]) -> None:
@@ -57,6 +78,24 @@ class Neo4jBackend(Traced):
         if res.dropped_edges:
             raise BackendError(f"{res.dropped_edges} edges found no end node in Neo4j (was the database "
                                "cleared during the load?); load them again")
+        self.derive()
+
+    def derive(self) -> None:
+        """The query indexes (once) and the derived document facts (:data:`_DERIVE`), in one write
+        transaction, after a load: what the RDF stores' ``materialize`` does on their side."""
+        def work(tx):
+            for text in _DERIVE:
+                tx.run(text).consume()
+
+        try:
+            if not getattr(self, "_query_schema", False):
+                for text in _QUERY_SCHEMA:
+                    self.driver.execute_query(text, database_=self.settings.database)
+                self._query_schema = True
+            with self.driver.session(database=self.settings.database) as session:
+                session.execute_write(work)
+        except Exception as exc:
+            raise neo4j_error(exc, "deriving the documents' end of force", self.settings.uri) from exc
 
     @retrying
     def replace_graph(self, graph: SourceGraph) -> None:

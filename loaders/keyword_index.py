@@ -13,7 +13,9 @@ Kinds of entries (``text`` is in match form, :func:`loaders.graph_rows.match_key
 - ``agency``: an agency's ``matchKey`` and its authority labels (no source: shared), and each
   name an agency is written as in a task (the task's source);
 - ``cited``: a cited document's ``matchKey`` and ``matchTitle`` (shared; tasks_citing,
-  documents_citing, impact_of_document).
+  documents_citing, impact_of_document);
+- ``target``: a target's metric as written and in match form (targets_for);
+- ``issuer``: a document's issuer as written and in match form (in_force_on's scope).
 
 It is updated with the store: :meth:`replace_sources` deletes the entries of the replaced
 sources and adds those of the new rows, in the same call as the store's load.
@@ -24,7 +26,7 @@ import sqlite3
 from pathlib import Path
 from typing import Iterable, Optional
 
-from loaders.graph_rows import GraphRows
+from loaders.graph_rows import GraphRows, match_key
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS entries (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, iri TEXT NOT NULL,
@@ -77,6 +79,12 @@ class KeywordIndex:
             if n.label == "Task":
                 text = (n.props.get("matchText") or "") + "\n" + titles.get(task_doc.get(n.id, ""), "")
                 entries.append(("task", str(iri(n.id, "Task")), n.source_id, text))
+            elif n.label == "Document" and n.props.get("issuer"):
+                issuer = n.props["issuer"]
+                entries.append(("issuer", str(iri(n.id, "Document")), n.source_id, issuer + "\n" + match_key(issuer)))
+            elif n.label == "Target" and n.props.get("metric"):
+                metric = n.props["metric"]
+                entries.append(("target", str(iri(n.id, "Target")), n.source_id, metric + "\n" + match_key(metric)))
         for e in rows.edges:
             if e.type in ("LEADS", "SHARES") and e.props.get("name"):
                 entries.append(("agency", str(iri(e.src, labels.get(e.src, "Agency"))), e.source_id,

@@ -25,6 +25,26 @@ GRAPH_PREFIX = str(DATA["graph/"])
 SHARED_GRAPH = str(graph_iri(None))
 INFERRED_GRAPH = str(DATA["graph/inferred"])
 
+#: Facts of a document derived from other documents' graphs at load (issue 12: derived once per
+#: load, not per query), written with the rules' triples into ``id:graph/inferred``. Standard
+#: SPARQL 1.1 over the named graphs (``GRAPH ?g``), so any store runs them as they are.
+#: end_of_force: the earliest issue date of a document that repeals or invalidates it (through
+#: owl:sameAs of the cited document); queries/in_force_on reads it instead of an anti-join per query.
+DOCUMENT_RULES: dict[str, str] = {
+    "end_of_force": """PREFIX pkg: <https://w3id.org/policykg/ontology#>
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+CONSTRUCT { ?doc pkg:endOfForce ?end }
+WHERE {
+  { SELECT ?doc (MIN(?issued) AS ?end) WHERE {
+      GRAPH ?g1 { ?other pkg:repeals|pkg:invalidates ?cd }
+      GRAPH ?g2 { ?cd owl:sameAs ?doc }
+      GRAPH ?g3 { ?doc a pkg:PolicyDocument }
+      GRAPH ?g4 { ?other a pkg:PolicyDocument }
+      GRAPH ?g5 { ?other pkg:issueDate ?issued }
+    } GROUP BY ?doc }
+}""",
+}
+
 
 def _source_of_graph(name: str) -> Optional[str]:
     """``…/graph/<source>-d<n>`` → ``<source>`` (None for shared, inferred, reform graphs)."""
@@ -227,7 +247,8 @@ class EmbeddedStore:
         return removed
 
     def materialize(self) -> int:
-        """Re-derive ``id:graph/inferred`` from the shared graph (:data:`loaders.authority.RULES`)."""
+        """Re-derive ``id:graph/inferred``: :data:`loaders.authority.RULES` on the shared graph, and
+        :data:`DOCUMENT_RULES` on the named graphs."""
         import pyoxigraph as ox
 
         from loaders.authority import RULES
@@ -238,6 +259,8 @@ class EmbeddedStore:
             for t in self.store.query(rule, default_graph=shared):
                 if not any(True for _ in self.store.quads_for_pattern(t.subject, t.predicate, t.object, shared)):
                     derived.append(ox.Quad(t.subject, t.predicate, t.object, inferred))
+        for rule in DOCUMENT_RULES.values():
+            derived.extend(ox.Quad(t.subject, t.predicate, t.object, inferred) for t in self.store.query(rule))
         self.store.remove_graph(inferred)
         self.store.extend(derived)
         return len(derived)
@@ -330,10 +353,11 @@ def _insert_data(quads) -> Optional[str]:
     return "INSERT DATA {\n" + "\n".join(blocks) + "\n}"
 
 
-def rule_as_update(rule: str) -> Optional[tuple[dict[str, str], str]]:
+def rule_as_update(rule: str, using: Optional[str] = SHARED_GRAPH) -> Optional[tuple[dict[str, str], str]]:
     """A build-time rule (``PREFIX … CONSTRUCT { template } WHERE { pattern }``) as an Update that inserts
-    its triples into ``id:graph/inferred`` reading the shared graph as default graph (``USING``), as the
-    embedded store runs it with ``default_graph=shared``: (its prefixes, the operation); None for a rule
+    its triples into ``id:graph/inferred`` reading ``using`` as default graph (``USING``; the shared graph,
+    as the embedded store runs :data:`loaders.authority.RULES` with ``default_graph=shared``; None for a
+    rule over the named graphs, :data:`DOCUMENT_RULES`): (its prefixes, the operation); None for a rule
     of another form. The prefixes go at the head of the request: Oxigraph takes no prologue after ``;``."""
     import re
 
@@ -349,12 +373,13 @@ def rule_as_update(rule: str) -> Optional[tuple[dict[str, str], str]]:
         prefixes[d[1] or ""], at = d[2], d.end()
     if m["prologue"][at:].strip():
         return None  # a BASE, a comment, …: not a form this knows
-    return prefixes, (f"INSERT {{ GRAPH <{INFERRED_GRAPH}> {{{m['template']}}} }}\n"
-                      f"USING <{SHARED_GRAPH}>\nWHERE {m['where']}")
+    dataset = f"USING <{using}>\n" if using else ""
+    return prefixes, f"INSERT {{ GRAPH <{INFERRED_GRAPH}> {{{m['template']}}} }}\n{dataset}WHERE {m['where']}"
 
 
 def materialize_update() -> Optional[tuple[str, str]]:
-    """The Update that re-derives ``id:graph/inferred`` (:data:`loaders.authority.RULES`), keeping out what
+    """The Update that re-derives ``id:graph/inferred`` (:data:`loaders.authority.RULES` on the shared graph,
+    :data:`DOCUMENT_RULES` on the named graphs), keeping out what
     the shared graph states already (as :meth:`EmbeddedStore.materialize`), as (prologue, operations): the
     prologue heads the request, the operations may follow others. None when a rule cannot be written as an
     Update (then it is run as a CONSTRUCT and PUT)."""
@@ -362,8 +387,9 @@ def materialize_update() -> Optional[tuple[str, str]]:
 
     prefixes: dict[str, str] = {}
     ops = [f"DROP SILENT GRAPH <{INFERRED_GRAPH}>"]
-    for rule in RULES.values():
-        found = rule_as_update(rule)
+    rules = [(rule, SHARED_GRAPH) for rule in RULES.values()] + [(rule, None) for rule in DOCUMENT_RULES.values()]
+    for rule, using in rules:
+        found = rule_as_update(rule, using)
         if found is None or any(prefixes.get(k, v) != v for k, v in found[0].items()):
             return None  # two rules giving one prefix two IRIs cannot share a prologue
         prefixes.update(found[0])
@@ -581,8 +607,10 @@ class RemoteSparqlStore:
             self._update(update[0] + update[1])
             return
         derived = []
-        for rule in RULES.values():
-            body = urllib.parse.urlencode({"query": rule, "default-graph-uri": SHARED_GRAPH}).encode("utf-8")
+        rules = [(rule, {"default-graph-uri": SHARED_GRAPH}) for rule in RULES.values()]
+        rules += [(rule, {}) for rule in DOCUMENT_RULES.values()]  # GRAPH ?g: the named graphs
+        for rule, dataset in rules:
+            body = urllib.parse.urlencode({"query": rule, **dataset}).encode("utf-8")
             req = urllib.request.Request(self.query_url, data=body, method="POST",
                                          headers={"Content-Type": "application/x-www-form-urlencoded",
                                                   "Accept": "application/n-triples"})

@@ -309,6 +309,9 @@ DATATYPE_PROPERTIES: tuple[PropertySpec, ...] = (
     PropertySpec("validUntil", ("eli:date_no_longer_in_force",), ("eli:LegalResource",),
                  ("xsd:date",), "有效期至", "valid until",
                  "The last date on which the document is valid (有效期至…)."),
+    PropertySpec("endOfForce", (), ("eli:LegalResource",), ("xsd:date",), "失效日期（废止）", "end of force",
+                 "The earliest issue date of a document that repeals or declares this one invalid; derived at "
+                 "load (build-time inference), not written in the document itself."),
     # spans
     PropertySpec("startOffset", (), (), ("xsd:integer",), "起始位置", "start offset",
                  "0-based character offset of the first character of the span (inclusive), "

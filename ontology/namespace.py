@@ -88,6 +88,7 @@ class PKG(DefinedNamespace):
     docType: URIRef  # document type: The kind of document, e.g. 通知, 意见, 办法, 方案.
     durationUnit: URIRef  # duration unit: The unit of pkg:durationValue: 'day', 'working_day' (see pkg:unitWorkingDay), 'week', 'month', 'quarter' or 'year'.
     durationValue: URIRef  # duration value: The number of pkg:durationUnit units of a relative deadline, e.g. 30 in 30个工作日内.
+    endOfForce: URIRef  # end of force: The earliest issue date of a document that repeals or declares this one invalid; derived at load (build-time inference), not written in the document itself.
     endOffset: URIRef  # end offset: 0-based character offset just after the last character of the span (exclusive), into the original text of the source file.
     inForceFrom: URIRef  # in force from: The date the document enters into force (自…起施行).
     issueDate: URIRef  # issue date: The date the document was signed or issued (成文日期).

@@ -6,8 +6,10 @@
 // agency and role) with the tasks that lapse with the document (null when it has none) and their
 // lead / responsible agencies as written (null when none); source/start/end locate the task (or,
 // without tasks, the document) in the original text.
+// From the selective end: the documents with a validity end (RANGE index on Document.validUntil;
+// ISO dates compare as strings).
 MATCH (d:Document)
-WHERE d.validUntil IS NOT NULL AND ($before IS NULL OR date(d.validUntil) < date($before))
+WHERE d.validUntil IS NOT NULL AND ($before IS NULL OR d.validUntil < toString(date($before)))
 OPTIONAL MATCH (t:Task)-[:IN_DOCUMENT]->(d)
 OPTIONAL MATCH (a:Agency)-[r:LEADS|SHARES]->(t)
 RETURN DISTINCT

@@ -4,9 +4,21 @@
 // Quantitative targets whose metric contains OF_METRIC (match form; null = any metric) and whose
 // target year is IN_YEAR (an integer; null = any year, also none), with the task that sets them
 // (null for a document-level target) and the document. source/start/end locate the target's text.
-MATCH (owner)-[:HAS_TARGET]->(g:Target)
-WHERE ($of_metric IS NULL OR g.metric CONTAINS $of_metric)
-  AND ($in_year IS NULL OR g.year = $in_year)
+// The candidates from the selective end, three exclusive branches: the metric's targets through
+// the TEXT index on Target.metric; without a metric, the year's through the index on Target.year;
+// without either, every target.
+CALL {
+  MATCH (g:Target) WHERE g.metric CONTAINS $of_metric
+  RETURN g
+  UNION
+  MATCH (g:Target) WHERE $of_metric IS NULL AND g.year = $in_year
+  RETURN g
+  UNION
+  MATCH (g:Target) WHERE $of_metric IS NULL AND $in_year IS NULL
+  RETURN g
+}
+WITH g WHERE $in_year IS NULL OR g.year = $in_year
+MATCH (owner)-[:HAS_TARGET]->(g)
 OPTIONAL MATCH (owner:Task)-[:IN_DOCUMENT]->(td:Document)
 WITH owner, g, td, CASE WHEN owner:Document THEN owner ELSE td END AS d
 WHERE d IS NOT NULL

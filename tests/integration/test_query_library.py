@@ -100,6 +100,10 @@ def test_in_force_on(g):
     after = [d.doc_id for d in g.in_force("2021-06-26")]
     assert D3 not in after and D2 in after and len(after) == 9
     assert g.in_force("2016-06-23")[0].evidence.quote.startswith("国务院办公厅")
+    # scoped to one issuer (the issuer as written contains the fragment)
+    assert [d.doc_id for d in g.in_force("2016-06-23", issuer="国务院")] == [D1]
+    mianyang = [d.doc_id for d in g.in_force("2016-07-01", issuer="绵阳市")]
+    assert mianyang and D1 not in mianyang and set(mianyang) <= set(d.doc_id for d in g.in_force("2016-07-01"))
 
 
 def test_targets_for(g):
@@ -110,6 +114,8 @@ def test_targets_for(g):
     assert in_2017 and all(t.year == 2017 for t in in_2017)
     assert len(g.targets()) > len(in_2017)
     assert all(t.year == 2020 for t in g.targets("比重", 2020))
+    # metric and year together: the one target of 直接融资 for 2017
+    assert [(t.metric, t.year) for t in g.targets("直接融资", 2017)] == [("直接融资", 2017)]
 
 
 def test_finance_departments_in_sichuan_by_inference(g):
