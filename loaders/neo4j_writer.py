@@ -49,6 +49,8 @@ ENTITY = "Entity"
 BATCH_SIZE = 1000
 #: rows per transaction when writing sources the database does not hold yet (CREATE, no MERGE)
 BULK_BATCH_SIZE = 5000
+#: threads writing batches of new sources at once (nodes first, then relationships)
+WORKERS = 2
 #: Marks a database that :meth:`Neo4jWriter.clear` may wipe (a scratch database of the tests). A schema
 #: constraint on a label no data uses, not a node: it survives the wipe and no count sees it.
 SCRATCH_MARKER = "policykg_scratch_database"
@@ -79,15 +81,17 @@ def _edge_query(rel_type: str) -> str:
 
 
 def _new_node_query(label: str) -> str:
-    # a source the database does not hold yet: its nodes are new (ids start with the source id)
-    return f"UNWIND $rows AS row CREATE (n:{ENTITY}:{label}) SET n = row.props RETURN count(n) AS written"
+    # a source the database does not hold yet: its nodes are new (ids start with the source id).
+    # A row is the node's flat property map (id and sourceId included): nothing to reshape on the server.
+    return f"UNWIND $rows AS row CREATE (n:{ENTITY}:{label}) SET n = row RETURN count(n) AS written"
 
 
-def _new_edge_query(rel_type: str) -> str:
-    # … and so are its relationships: CREATE, no MERGE scanning the relationships of a busy agency
+def _new_edge_query(rel_type: str, start: str = ENTITY, end: str = ENTITY) -> str:
+    # … and so are its relationships: CREATE, no MERGE scanning the relationships of a busy agency.
+    # Both ends found by the unique index of their own label (smaller than Entity's) when known.
     return (f"UNWIND $rows AS row "
-            f"MATCH (a:{ENTITY} {{id: row.src}}) MATCH (b:{ENTITY} {{id: row.dst}}) "
-            f"CREATE (a)-[r:{rel_type}]->(b) SET r = row.props RETURN count(r) AS written")
+            f"MATCH (a:{start} {{id: row.s}}) MATCH (b:{end} {{id: row.d}}) "
+            f"CREATE (a)-[r:{rel_type}]->(b) SET r = row.p RETURN count(r) AS written")
 
 
 QUERIES: dict[str, str] = {}
@@ -100,6 +104,9 @@ for _label in NODE_LABELS:
 for _type in REL_TYPES:
     QUERIES[f"edge:{_type}"] = _edge_query(_type)
     NEW_QUERIES[f"edge:{_type}"] = _new_edge_query(_type)
+    for _start in (ENTITY,) + NODE_LABELS:  # "edge:TYPE:Start:End": ends looked up by their own label
+        for _end in (ENTITY,) + NODE_LABELS:
+            NEW_QUERIES[f"edge:{_type}:{_start}:{_end}"] = _new_edge_query(_type, _start, _end)
 
 DELETE_OWNED_NODES = f"MATCH (n:{ENTITY} {{sourceId: $source}}) DETACH DELETE n RETURN count(*) AS deleted"
 DELETE_OWNED_RELS = {t: f"MATCH ()-[r:{t} {{sourceId: $source}}]->() DELETE r RETURN count(*) AS deleted"
@@ -232,6 +239,45 @@ def split_by_source(rows: GraphRows) -> tuple[GraphRows, dict[str, GraphRows]]:
     return shared, per
 
 
+def shape_new_batches(parts: list[GraphRows], labels: dict[str, str],
+                      batch_size: int = BULK_BATCH_SIZE) -> tuple[list[tuple[str, list[dict]]],
+                                                                  list[tuple[str, list[dict]]]]:
+    """Rows of sources the database does not hold yet → (node batches, edge batches) for :data:`NEW_QUERIES`.
+
+    A node row is the node's flat property map (``id`` and ``sourceId`` included); an edge row is
+    ``{"s": src, "d": dst, "p": props}``, grouped by type and by the labels of both ends
+    (``labels``: id → label; an end not in it is looked up through ``Entity``). Deduplicated as
+    :func:`shape_batches` does (the last node of an id wins; one edge per type, ends and edgeKey)."""
+    if batch_size < 1:
+        raise ValueError("batch_size must be >= 1")
+    nodes: dict[str, dict[str, dict]] = {}
+    edges: dict[str, dict[tuple, dict]] = {}
+    for part in parts:
+        for n in part.nodes:
+            if n.label not in NODE_LABELS:
+                raise BackendError(f"node {n.id!r} has label {n.label!r}, which is not one of {', '.join(NODE_LABELS)}")
+            props = _clean(n.props)
+            props["id"] = n.id
+            props["sourceId"] = n.source_id
+            nodes.setdefault(n.label, {})[n.id] = props
+        for e in part.edges:
+            if e.type not in REL_TYPES:
+                raise BackendError(f"edge {e.src!r}-[{e.type}]->{e.dst!r}: type {e.type!r} is not one of "
+                                   f"{', '.join(REL_TYPES)}")
+            key = edge_key(e)
+            props = _clean(e.props)
+            props["edgeKey"] = key
+            if e.source_id is not None:
+                props["sourceId"] = e.source_id
+            name = f"edge:{e.type}:{labels.get(e.src, ENTITY)}:{labels.get(e.dst, ENTITY)}"
+            edges.setdefault(name, {})[(e.src, e.dst, key)] = {"s": e.src, "d": e.dst, "p": props}
+    node_batches = [(f"node:{lb}", chunk) for lb in NODE_LABELS if lb in nodes
+                    for chunk in _chunks(list(nodes[lb].values()), batch_size)]
+    edge_batches = [(name, chunk) for name in sorted(edges)
+                    for chunk in _chunks(list(edges[name].values()), batch_size)]
+    return node_batches, edge_batches
+
+
 # ----------------------------------------------------------------------------
 # the writer
 
@@ -256,7 +302,8 @@ class Neo4jWriter:
     """
 
     def __init__(self, driver: Any = None, database: Optional[str] = None, *, settings: Any = None,
-                 batch_size: int = BATCH_SIZE) -> None:
+                 batch_size: int = BATCH_SIZE, bulk_batch_size: int = BULK_BATCH_SIZE,
+                 workers: int = WORKERS) -> None:
         from neo4j import GraphDatabase
 
         self._owns_driver = False
@@ -274,16 +321,19 @@ class Neo4jWriter:
         self.driver = driver
         self.database = database or "neo4j"
         self.batch_size = batch_size
-        self.bulk_batch_size = max(batch_size, BULK_BATCH_SIZE)
+        self.bulk_batch_size = max(batch_size, bulk_batch_size)
+        #: batches of new sources written at once, each by its own session (driver sessions are not
+        #: thread-safe; the driver is)
+        self.workers = max(1, workers)
         self._schema_ready = False
         # only for messages (never the credentials)
         self.uri = settings.uri if settings is not None else "the Neo4j server"
 
     @classmethod
-    def from_settings(cls, settings: Any = None, batch_size: int = BATCH_SIZE) -> "Neo4jWriter":
+    def from_settings(cls, settings: Any = None, batch_size: int = BATCH_SIZE, **options: Any) -> "Neo4jWriter":
         from policykg.config import neo4j_settings
 
-        return cls(settings=settings or neo4j_settings(), batch_size=batch_size)
+        return cls(settings=settings or neo4j_settings(), batch_size=batch_size, **options)
 
     def close(self) -> None:
         if self._owns_driver:
@@ -374,17 +424,58 @@ class Neo4jWriter:
                     self._account(res, name, batch,
                                   self._run(f"writing {name} of {source_id}", QUERIES[name], {"rows": batch}))
         if new:
-            bulk = GraphRows()
-            for source_id in new:
-                bulk.extend(per_source[source_id])
-            for name, batch in shape_batches(bulk, self.bulk_batch_size):
-                self._account(res, name, batch, self._run(f"writing {name} of new sources", NEW_QUERIES[name],
-                                                          {"rows": batch}))
+            self._write_new([per_source[s] for s in new], shared.nodes, res)
         if shared.edges:
             for name, batch in shape_batches(GraphRows(edges=shared.edges), self.batch_size):
                 self._account(res, name, batch, self._run(f"writing {name}", QUERIES[name], {"rows": batch}))
         res.seconds = time.perf_counter() - t0
         return res
+
+    def _write_new(self, parts: list[GraphRows], shared_nodes: list[Node], res: WriteResult) -> None:
+        """The bulk path: sources the database does not hold yet, CREATEd in large batches, one
+        transaction per batch, ``self.workers`` batches at a time (nodes first, then edges)."""
+        labels = {n.id: n.label for n in shared_nodes}
+        for part in parts:
+            for n in part.nodes:
+                labels[n.id] = n.label
+        unknown = sorted({x for part in parts for e in part.edges for x in (e.src, e.dst) if x not in labels})
+        if unknown:  # ends written by an earlier load (an agency, a law): their label, for the index seek
+            for r in self._run("looking up end nodes", f"MATCH (n:{ENTITY}) WHERE n.id IN $ids "
+                               "RETURN n.id AS id, labels(n) AS labels", {"ids": unknown}).records:
+                own = [lb for lb in r["labels"] if lb in NODE_LABELS]
+                if len(own) == 1:
+                    labels[r["id"]] = own[0]
+        node_batches, edge_batches = shape_new_batches(parts, labels, self.bulk_batch_size)
+        for batches in (node_batches, edge_batches):
+            for name, batch, written in self._parallel(batches):
+                res.statements += 1
+                res.by_batch[name.split(":")[0] + ":" + name.split(":")[1]] += len(batch)
+                if name.startswith("edge:"):
+                    res.relationships += written
+                    res.dropped_edges += len(batch) - written
+                else:
+                    res.nodes += written
+
+    def _parallel(self, batches: list[tuple[str, list[dict]]]) -> Iterator[tuple[str, list[dict], int]]:
+        """Run independent batches of :data:`NEW_QUERIES`, each in its own managed write transaction
+        (retried by the driver on transient errors such as a deadlock between two of them)."""
+        def one(item: tuple[str, list[dict]]) -> tuple[str, list[dict], int]:
+            name, batch = item
+            query = NEW_QUERIES[name]
+            try:
+                with self._session() as session:
+                    written = session.execute_write(lambda tx: tx.run(query, rows=batch).single()["written"])
+            except Exception as exc:
+                raise translate_error(exc, f"writing {name} of new sources", self.uri) from exc
+            return name, batch, written
+
+        if self.workers <= 1 or len(batches) <= 1:
+            yield from map(one, batches)
+            return
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="neo4j-writer") as pool:
+            yield from pool.map(one, batches)
 
     def _replace_source(self, source_id: str, batches: list[tuple[str, list[dict]]], res: WriteResult) -> None:
         def work(tx) -> tuple[int, int, list[tuple[str, list[dict], int]]]:
