@@ -35,7 +35,8 @@ class EmbeddedBackend(Traced):
 
     def run(self, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
         self._traced(name, params)
-        return run_embedded(self.store.store, name, params, self.store.keywords)
+        keywords = self.store.keywords
+        return run_embedded(self.store.store, name, params, None if keywords.stale else keywords)
 
     def read(self, text: str, params: Optional[dict[str, Any]] = None) -> list[dict[str, Any]]:
         return run_user_embedded(self.store.store, text)
@@ -49,8 +50,13 @@ class EmbeddedBackend(Traced):
 
     def notices(self) -> list[str]:
         gone = self.store.interrupted()
-        return [f"the last load into {self.store.path} was killed half-way (sources {', '.join(gone)}); "
-                "build those files again to repair it"] if gone else []
+        notes = [f"the last load into {self.store.path} was killed half-way (sources {', '.join(gone)}); "
+                 "build those files again to repair it"] if gone else []
+        if self.store.keywords.stale:
+            notes.append(f"the keyword index beside {self.store.path} was written by an older policykg "
+                         f"(format {self.store.keywords.format}): queries scan instead of using it (same answers, "
+                         "slower at scale) until the store is built again with `policykg build --fresh`")
+        return notes
 
     def close(self) -> None:
         self.store.close()

@@ -19,6 +19,10 @@ Kinds of entries (``text`` is in match form, :func:`loaders.graph_rows.match_key
 
 It is updated with the store: :meth:`replace_sources` deletes the entries of the replaced
 sources and adds those of the new rows, in the same call as the store's load.
+
+An index written by an older policykg lacks kinds added since (:data:`FORMAT`, kept as SQLite's
+``user_version``): it is :attr:`KeywordIndex.stale`, the queries then scan (their answers stay
+right, only slower) and a build says so until the store is built again with ``--fresh``.
 """
 from __future__ import annotations
 
@@ -43,6 +47,10 @@ END;
 """
 
 
+#: the kinds an index of this version holds: 1 = task, agency, cited; 2 = also target and issuer
+FORMAT = 2
+
+
 class KeywordIndex:
     """The index at ``path`` (an SQLite file; ``None``: in memory)."""
 
@@ -50,6 +58,24 @@ class KeywordIndex:
         self.path = path
         self.db = sqlite3.connect(str(path) if path else ":memory:", check_same_thread=False)
         self.db.executescript(_SCHEMA)
+        if self.db.execute("SELECT NOT EXISTS (SELECT 1 FROM entries)").fetchone()[0]:
+            self._set_format()  # empty: whatever is written from now on is written by this version
+
+    def _set_format(self) -> None:
+        self.db.execute(f"PRAGMA user_version = {FORMAT}")
+
+    @property
+    def format(self) -> int:
+        """The version of the code that wrote the entries (:data:`FORMAT`; 1 for an index of before)."""
+        try:
+            return self.db.execute("PRAGMA user_version").fetchone()[0] or 1
+        except sqlite3.Error:
+            return FORMAT
+
+    @property
+    def stale(self) -> bool:
+        """Written by an older version: some entries are missing, so lookups could miss candidates."""
+        return self.format < FORMAT
 
     def close(self) -> None:
         self.db.close()
@@ -57,6 +83,7 @@ class KeywordIndex:
     def clear(self) -> None:
         with self.db:
             self.db.execute("DELETE FROM entries")
+        self._set_format()
 
     def replace_sources(self, rows: GraphRows, sources: Iterable[str]) -> None:
         from loaders.rdf_writer import iri

@@ -46,3 +46,28 @@ def test_the_runner_replaces_the_scan_block_by_values():
     out = use_keyword_index(text, {"goal": "去库存"}, ix)
     assert "SCAN" not in out and f"VALUES ?task {{ <{iri('a-d1-t1', 'Task')}> }}" in out
     assert use_keyword_index(text, {"goal": None}, ix) == text  # no keyword: the scan stays
+
+
+def test_an_index_written_by_an_older_version_is_stale_until_cleared(tmp_path):
+    import sqlite3
+
+    from loaders.keyword_index import FORMAT
+
+    path = tmp_path / "store-keywords.sqlite"
+    ix = KeywordIndex(path)
+    assert ix.format == FORMAT and not ix.stale      # a new index is written by this version
+    ix.replace_sources(_rows("a", "加快去库存"), {"a"})
+    ix.close()
+    db = sqlite3.connect(path)                       # as an index of before the version mark: user_version 0
+    db.execute("PRAGMA user_version = 0")
+    db.commit()
+    db.close()
+    old = KeywordIndex(path)
+    assert old.format == 1 and old.stale             # entries of an older version: lookups could miss kinds
+    old.replace_sources(_rows("b", "降成本"), {"b"})
+    assert old.stale                                 # a load adds new entries, the old sources' stay incomplete
+    old.clear()                                      # build --fresh
+    assert old.format == FORMAT and not old.stale
+    old.close()
+    assert not KeywordIndex(path).stale
+
