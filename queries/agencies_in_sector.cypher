@@ -9,7 +9,7 @@
 // time. WITHIN (match form; null = anywhere) keeps agencies whose jurisdiction is it or lies
 // within it (IN_JURISDICTION* between jurisdictions: 绵阳市 → 四川省). sector is the agency's own
 // sector code, role the generic role's name when OF_SECTOR named one.
-CALL {
+CALL () {
   MATCH (r:Agency {generic: true})-[:IN_SECTOR]->(rs:Sector)
   WHERE r.matchKey = $of_sector
   MATCH (a:Agency)-[:IN_SECTOR]->(:Sector)-[:IN_SECTOR*0..]->(rs)

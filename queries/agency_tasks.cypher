@@ -7,7 +7,7 @@
 // the name as written in that task. source/start/end locate the task's text in the original.
 // The candidate agencies first, each branch one index lookup (TEXT indexes on Agency.matchKey and on
 // LEADS.name / SHARES.name; the authority labels are on few agencies), then their tasks.
-CALL {
+CALL () {
   MATCH (a:Agency) WHERE a.matchKey CONTAINS $for_agency
   RETURN a
   UNION

@@ -6,7 +6,7 @@
 // text in the original.
 // Two branches, each one TEXT-index lookup (an OR over two labels would scan every task):
 // tasks whose text contains GOAL, and the tasks of documents whose title does.
-CALL {
+CALL () {
   MATCH (t:Task) WHERE t.matchText CONTAINS $goal
   RETURN t
   UNION

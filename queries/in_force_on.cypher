@@ -9,7 +9,7 @@
 // = any): only documents whose issuer contains it. source/start/end locate the whole document.
 // Two branches: the issuer's documents through the TEXT index on Document.issuer, or every
 // document (an OR in one WHERE would scan).
-CALL {
+CALL () {
   MATCH (d:Document) WHERE d.issuer CONTAINS $issued_by
   RETURN d
   UNION

@@ -4,7 +4,7 @@
 // Every name a question can refer to, for "did you mean …?" and for telling an empty graph:
 // kind agency (a lead or responsible unit as written), citation (a cited document's key as
 // written), document (a document's title or number), task (a task's title), target (a target's metric).
-CALL {
+CALL () {
   MATCH (:Agency)-[r:LEADS|SHARES]->(:Task) RETURN 'agency' AS kind, r.name AS name
   UNION
   MATCH (cd:CitedDocument) RETURN 'citation' AS kind, cd.key AS name

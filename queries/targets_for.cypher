@@ -7,7 +7,7 @@
 // The candidates from the selective end, three exclusive branches: the metric's targets through
 // the TEXT index on Target.metric; without a metric, the year's through the index on Target.year;
 // without either, every target.
-CALL {
+CALL () {
   MATCH (g:Target) WHERE g.metric CONTAINS $of_metric
   RETURN g
   UNION

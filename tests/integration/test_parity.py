@@ -71,6 +71,27 @@ def test_named_query_parity(graphs, name, params):
     assert results["embedded"] == results["neo4j"], "embedded ≠ Neo4j"
 
 
+def test_no_cypher_query_uses_a_deprecated_feature(graphs):
+    """Neo4j sends a notification for each deprecated construct (the driver logs it on every run,
+    `CALL { … }` without a scope clause did): none of the named queries may draw one."""
+    from neo4j import NotificationMinimumSeverity
+
+    from queries.loader import load_query
+
+    backend = graphs["neo4j"].backend
+    drawn = {}
+    for name, cases in CASES.items():
+        params = {k: match_key(v) if isinstance(v, str) else v for k, v in cases[0].items()}
+        params = {k: v.isoformat() if isinstance(v, date) else v for k, v in params.items()}
+        with backend.driver.session(database=backend.settings.database,
+                                    notifications_min_severity=NotificationMinimumSeverity.INFORMATION) as session:
+            summary = session.run(load_query(name, "cypher").text, params).consume()
+        found = [n for n in summary.summary_notifications if "DEPRECATION" in str(n.category)]
+        if found:
+            drawn[name] = [n.description for n in found]
+    assert drawn == {}
+
+
 def test_headline_answers_on_every_backend(graphs):
     for backend, g in graphs.items():
         leads = {a.agency for a in g.departments_for("住房公积金", role="lead")
