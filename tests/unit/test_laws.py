@@ -352,3 +352,12 @@ def test_a_loaded_regulation_answers_who_is_responsible_with_its_articles(laws_r
     assert first.evidence.quote.startswith("第七条") and "主管全国城市供水工作" in first.evidence.quote
     # every answer quotes a provision of an article
     assert all(a.task_id.startswith(rec.source_id) for a in answers)
+
+
+def test_laws_extracted_in_worker_processes_equal_one_process(corpus):
+    """`policykg laws load` extracts the laws by one process per core: the same extractions, in order."""
+    from loaders.laws import extract_law, extract_laws
+
+    records = [corpus[k] for k in sorted(corpus)[::40]]
+    assert len(records) >= 32
+    assert extract_laws(records, workers=2) == [extract_law(r) for r in records]
