@@ -14,7 +14,8 @@ Kinds of entries (``text`` is in match form, :func:`loaders.graph_rows.match_key
   name an agency is written as in a task (the task's source);
 - ``cited``: a cited document's ``matchKey`` and ``matchTitle`` (shared; tasks_citing,
   documents_citing, impact_of_document);
-- ``target``: a target's metric as written and in match form (targets_for);
+- ``target``: a target's metric as written and in match form, with its year (targets_for: a metric
+  and a year narrow together, so the candidates are the answer's, not every target of the metric);
 - ``issuer``: a document's issuer as written and in match form (in_force_on's scope).
 
 It is updated with the store: :meth:`replace_sources` deletes the entries of the replaced
@@ -36,6 +37,7 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS entries (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, iri TEXT NOT NULL,
                                     source TEXT, text TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS entries_source ON entries(source);
+CREATE INDEX IF NOT EXISTS entries_iri ON entries(iri);
 CREATE VIRTUAL TABLE IF NOT EXISTS entries_fts USING fts5(text, content='entries', content_rowid='id',
                                                           tokenize='trigram');
 CREATE TRIGGER IF NOT EXISTS entries_ai AFTER INSERT ON entries BEGIN
@@ -47,8 +49,9 @@ END;
 """
 
 
-#: the kinds an index of this version holds: 1 = task, agency, cited; 2 = also target and issuer
-FORMAT = 2
+#: the kinds an index of this version holds: 1 = task, agency, cited; 2 = also target and issuer;
+#: 3 = targets with their year
+FORMAT = 3
 
 
 class KeywordIndex:
@@ -58,6 +61,8 @@ class KeywordIndex:
         self.path = path
         self.db = sqlite3.connect(str(path) if path else ":memory:", check_same_thread=False)
         self.db.executescript(_SCHEMA)
+        if "year" not in {r[1] for r in self.db.execute("PRAGMA table_info(entries)")}:
+            self.db.execute("ALTER TABLE entries ADD COLUMN year INTEGER")  # an index of format < 3
         if self.db.execute("SELECT NOT EXISTS (SELECT 1 FROM entries)").fetchone()[0]:
             self._set_format()  # empty: whatever is written from now on is written by this version
 
@@ -92,7 +97,7 @@ class KeywordIndex:
         labels = {n.id: n.label for n in rows.nodes}
         labels.update(rows.known)
         titles = {n.id: n.props.get("matchTitle") or "" for n in rows.nodes if n.label == "Document"}
-        entries: list[tuple[str, str, Optional[str], str]] = []
+        entries: list[tuple] = []  # (kind, iri, source, text[, year])
         for n in rows.nodes:
             if n.label == "Agency":
                 names = [n.props.get("matchKey") or ""] + list(n.props.get("altLabels") or []) \
@@ -111,7 +116,8 @@ class KeywordIndex:
                 entries.append(("issuer", str(iri(n.id, "Document")), n.source_id, issuer + "\n" + match_key(issuer)))
             elif n.label == "Target" and n.props.get("metric"):
                 metric = n.props["metric"]
-                entries.append(("target", str(iri(n.id, "Target")), n.source_id, metric + "\n" + match_key(metric)))
+                entries.append(("target", str(iri(n.id, "Target")), n.source_id, metric + "\n" + match_key(metric),
+                                n.props.get("year")))
         for e in rows.edges:
             if e.type in ("LEADS", "SHARES") and e.props.get("name"):
                 entries.append(("agency", str(iri(e.src, labels.get(e.src, "Agency"))), e.source_id,
@@ -125,18 +131,21 @@ class KeywordIndex:
                 chunk = shared[k:k + 500]
                 self.db.execute("DELETE FROM entries WHERE source IS NULL "
                                 f"AND iri IN ({','.join('?' * len(chunk))})", chunk)
-            self.db.executemany("INSERT INTO entries(kind, iri, source, text) VALUES (?, ?, ?, ?)", entries)
+            self.db.executemany("INSERT INTO entries(kind, iri, source, text, year) VALUES (?, ?, ?, ?, ?)",
+                                [e if len(e) == 5 else (*e, None) for e in entries])
 
-    def lookup(self, kind: str, keyword: str) -> list[str]:
-        """IRIs of the entries of ``kind`` whose text contains ``keyword`` (match form), sorted."""
+    def lookup(self, kind: str, keyword: str, year: Optional[int] = None) -> list[str]:
+        """IRIs of the entries of ``kind`` whose text contains ``keyword`` (match form), sorted; with
+        ``year``, only entries of that year (targets)."""
         if not keyword:
             return []
+        and_year, args = ("AND e.year = ?", (year,)) if year is not None else ("", ())
         if len(keyword) >= 3:  # trigram: a substring query is an index lookup
             q = ("SELECT DISTINCT e.iri FROM entries_fts f JOIN entries e ON e.id = f.rowid "
-                 "WHERE entries_fts MATCH ? AND e.kind = ?")
-            found = self.db.execute(q, ('"' + keyword.replace('"', '""') + '"', kind)).fetchall()
+                 f"WHERE entries_fts MATCH ? AND e.kind = ? {and_year}")
+            found = self.db.execute(q, ('"' + keyword.replace('"', '""') + '"', kind, *args)).fetchall()
         else:  # shorter than a trigram: LIKE over the table (a scan in SQLite, no index)
             pattern = "%" + keyword.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            found = self.db.execute("SELECT DISTINCT iri FROM entries WHERE kind = ? AND text LIKE ? ESCAPE '\\'",
-                                    (kind, pattern)).fetchall()
+            found = self.db.execute("SELECT DISTINCT e.iri FROM entries e WHERE e.kind = ? AND e.text LIKE ? "
+                                    f"ESCAPE '\\' {and_year}", (kind, pattern, *args)).fetchall()
         return sorted(r[0] for r in found)

@@ -44,19 +44,22 @@ def _py(value: str, datatype: Optional[str]) -> Any:
     return value
 
 
-_KEYWORD = re.compile(r"#@keyword[ \t]+(\w+)[ \t]+(\w+)[ \t]+\?(\w+)[ \t]*\n(.*?)#@end-keyword", re.S)
+_KEYWORD = re.compile(r"#@keyword[ \t]+(\w+)[ \t]+(\w+)[ \t]+\?(\w+)(?:[ \t]+year=(\w+))?[ \t]*\n(.*?)#@end-keyword",
+                      re.S)
 
 
 def use_keyword_index(text: str, params: dict[str, Any], keywords) -> str:
-    """Replace each ``#@keyword KIND PARAM ?VAR`` … ``#@end-keyword`` block (a scan that finds the
-    candidates) by ``VALUES ?VAR { … }`` from the keyword index (:mod:`loaders.keyword_index`).
-    The query keeps its own test on each candidate, so the answers are the scan's."""
+    """Replace each ``#@keyword KIND PARAM ?VAR [year=YEAR_PARAM]`` … ``#@end-keyword`` block (a scan
+    that finds the candidates) by ``VALUES ?VAR { … }`` from the keyword index
+    (:mod:`loaders.keyword_index`); with ``year=``, the entries of that year only when the parameter is
+    bound. The query keeps its own tests on each candidate, so the answers are the scan's."""
     def values(m: re.Match) -> str:
-        kind, param, var = m.group(1), m.group(2), m.group(3)
+        kind, param, var, year_param = m.group(1), m.group(2), m.group(3), m.group(4)
         value = params.get(param)
         if not isinstance(value, str):
             return m.group(0)
-        iris = keywords.lookup(kind, value)
+        year = params.get(year_param) if year_param else None
+        iris = keywords.lookup(kind, value, year=year if isinstance(year, int) else None)
         return f"VALUES ?{var} {{ {' '.join('<' + i + '>' for i in iris)} }}\n"  # IRIs we minted: ASCII, no '>'
     return _KEYWORD.sub(values, text)
 

@@ -71,3 +71,32 @@ def test_an_index_written_by_an_older_version_is_stale_until_cleared(tmp_path):
     old.close()
     assert not KeywordIndex(path).stale
 
+
+
+def test_targets_are_found_by_metric_and_year_together(tmp_path):
+    import sqlite3
+
+    from loaders.keyword_index import FORMAT
+
+    def target(source, metric, year):
+        return GraphRows(nodes=[Node(f"{source}-g1", "Target", {"metric": metric, "year": year}, source)], edges=[])
+
+    ix = KeywordIndex(tmp_path / "k.sqlite")
+    for k, year in enumerate((2016, 2017, 2018, None)):
+        ix.replace_sources(target(f"s{k}", "直接融资比重", year), {f"s{k}"})
+    every = ix.lookup("target", "直接融资")
+    assert len(every) == 4
+    assert ix.lookup("target", "直接融资", year=2017) == [str(iri("s1-g1", "Target"))]
+    assert ix.lookup("target", "融资", year=2018) == [str(iri("s2-g1", "Target"))]   # the LIKE path too
+    assert ix.lookup("target", "直接融资", year=2030) == []
+    ix.close()
+    # an index of format 2 has no year column: it gets one, and stays stale (its targets have no year)
+    db = sqlite3.connect(tmp_path / "old.sqlite")
+    db.executescript("CREATE TABLE entries (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, iri TEXT NOT NULL, "
+                     "source TEXT, text TEXT NOT NULL); INSERT INTO entries(kind, iri, text) VALUES ('task', 'x', 'y');"
+                     "PRAGMA user_version = 2;")
+    db.commit()
+    db.close()
+    old = KeywordIndex(tmp_path / "old.sqlite")
+    assert old.stale and old.format == 2 < FORMAT
+    assert old.lookup("target", "直接融资", year=2017) == []
