@@ -18,13 +18,15 @@ _INCOMING = ("MATCH (x:Entity)-[r]->(n:Entity) WHERE n.sourceId IN $sources "
              "RETURN x.id AS src, type(r) AS type, n.id AS dst, properties(r) AS props")
 
 #: What the named queries need beyond the writer's schema: TEXT / RANGE indexes for the selective end
-#: of targets_for (Target.metric, Target.year) and in_force_on (Document.issuer, Document.issueDate).
+#: of targets_for (Target.metric, Target.year), in_force_on (Document.issuer, Document.issueDate) and
+#: impact_of_document (CitedDocument.matchTitle).
 _QUERY_SCHEMA = (
     "CREATE TEXT INDEX target_metric_text IF NOT EXISTS FOR (n:Target) ON (n.metric)",
     "CREATE INDEX target_year IF NOT EXISTS FOR (n:Target) ON (n.year)",
     "CREATE TEXT INDEX document_issuer_text IF NOT EXISTS FOR (n:Document) ON (n.issuer)",
     "CREATE INDEX document_issue_date IF NOT EXISTS FOR (n:Document) ON (n.issueDate)",
     "CREATE INDEX document_valid_until IF NOT EXISTS FOR (n:Document) ON (n.validUntil)",
+    "CREATE TEXT INDEX cited_match_title_text IF NOT EXISTS FOR (n:CitedDocument) ON (n.matchTitle)",
 )
 
 #: A document's facts derived from other documents, set after every load (the RDF stores derive the

@@ -5,8 +5,10 @@
 // inclusive), with each lead and responsible agency (null when the task names none). FOR_AGENCY
 // (match form; null = any) keeps the rows of agencies whose written name or canonical name
 // contains it. source/start/end locate the task's text in the original.
+// The window is a range seek on the RANGE index of Deadline.date (ISO strings compare as dates):
+// date(dl.date) in the WHERE read every deadline.
 MATCH (t:Task)-[:DUE]->(dl:Deadline)
-WHERE dl.date IS NOT NULL AND date($date_from) <= date(dl.date) <= date($date_to)
+WHERE toString(date($date_from)) <= dl.date <= toString(date($date_to))
 MATCH (t)-[:IN_DOCUMENT]->(d:Document)
 OPTIONAL MATCH (a:Agency)-[r:LEADS|SHARES]->(t)
 WITH t, dl, d, a, r

@@ -10,8 +10,15 @@
 // or the parent an annex belongs to); relation and cited are that citation's. A document without
 // tasks gives one row with the task columns null; source/start/end locate the task (else the
 // citation) in the original, cite_start/cite_end the citation of through_doc that links it to REG.
-MATCH (cd:CitedDocument)
-WHERE cd.matchKey CONTAINS $reg OR coalesce(cd.matchTitle CONTAINS $reg, false)
+// The cited documents naming REG first, each branch one TEXT-index lookup (an OR in one WHERE made
+// the planner scan every cited document and expand the citation chains of each).
+CALL () {
+  MATCH (cd:CitedDocument) WHERE cd.matchKey CONTAINS $reg
+  RETURN cd
+  UNION
+  MATCH (cd:CitedDocument) WHERE cd.matchTitle CONTAINS $reg
+  RETURN cd
+}
 MATCH p = (via:CitedDocument)-[:SAME_AS|CITES*0..]->(cd)
 WHERE all(r IN relationships(p) WHERE type(r) = 'SAME_AS' OR r.relation IN ['implements', 'based_on', 'continues'])
 MATCH (doc0:Document)-[c:CITES]->(via)
