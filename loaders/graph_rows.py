@@ -113,6 +113,7 @@ def rows_for(ex: Extraction) -> GraphRows:
                                                 "heading": p.heading, **_span_props(p.span)}, src))
         g.edges.append(Edge(p.id, "PART_OF", p.doc_id, {}, src))
     seen_shared: set[str] = set()
+    seen_agency: set[tuple[str, str]] = set()  # (agency, sector or jurisdiction) edges written
 
     def shared(node: Node) -> None:
         if node.id not in seen_shared:
@@ -124,14 +125,21 @@ def rows_for(ex: Extraction) -> GraphRows:
         shared(Node(aid, "Agency", {"name": a.canonical or a.name, "canonical": a.canonical,
                                     "jurisdiction": a.jurisdiction, "sector": a.sector, "level": a.level,
                                     "generic": a.generic, "matchKey": match_key(a.canonical or a.name)}))
+        # an agency's sector and jurisdiction are facts of the shared agency, read from its name: shared
+        # edges (no source), written once, not once per document that names the agency (at 100 copies a
+        # busy agency had 400 IN_SECTOR relationships to its one sector, and every walk expanded them all)
         if a.sector:
             sid = "sector-" + a.sector
             shared(Node(sid, "Sector", {"name": a.sector}))
-            g.edges.append(Edge(aid, "IN_SECTOR", sid, {}, src))
+            if (aid, sid) not in seen_agency:
+                seen_agency.add((aid, sid))
+                g.edges.append(Edge(aid, "IN_SECTOR", sid, {}))
         if a.jurisdiction:
             jid = "jurisdiction-" + short_hash(a.jurisdiction)
             shared(Node(jid, "Jurisdiction", {"name": a.jurisdiction}))
-            g.edges.append(Edge(aid, "IN_JURISDICTION", jid, {}, src))
+            if (aid, jid) not in seen_agency:
+                seen_agency.add((aid, jid))
+                g.edges.append(Edge(aid, "IN_JURISDICTION", jid, {}))
         return aid
 
     for t in ex.tasks:

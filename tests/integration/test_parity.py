@@ -86,9 +86,9 @@ def test_no_cypher_query_uses_a_deprecated_feature(graphs):
         with backend.driver.session(database=backend.settings.database,
                                     notifications_min_severity=NotificationMinimumSeverity.INFORMATION) as session:
             summary = session.run(load_query(name, "cypher").text, params).consume()
-        found = [n for n in summary.summary_notifications if "DEPRECATION" in str(n.category)]
+        found = [n for n in summary.gql_status_objects if "DEPRECATION" in str(n.classification)]
         if found:
-            drawn[name] = [n.description for n in found]
+            drawn[name] = [n.status_description for n in found]
     assert drawn == {}
 
 
