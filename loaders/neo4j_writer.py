@@ -115,19 +115,20 @@ for _type in REL_TYPES:
 DELETE_OWNED_NODES = f"MATCH (n:{ENTITY} {{sourceId: $source}}) DETACH DELETE n RETURN count(*) AS deleted"
 DELETE_OWNED_RELS = {t: f"MATCH ()-[r:{t} {{sourceId: $source}}]->() DELETE r RETURN count(*) AS deleted"
                      for t in REL_TYPES}
-# The same deletes, returning the shared nodes they touched (the candidates of a prune): the ends of the
-# source's relationships (deleted first, by type: an index seek each), then the shared neighbours of
-# its nodes (what other sources' relationships to them leave).
+# The same deletes, returning the shared nodes they touched (the candidates of a prune): the shared
+# neighbours of the source's nodes (most of its relationships go with them), then the shared ends of
+# its relationships left (between nodes it does not own: IN_SECTOR, IN_JURISDICTION, SAME_AS …).
+DELETE_OWNED_NODES_TOUCHING = (
+    f"MATCH (n:{ENTITY} {{sourceId: $source}}) "
+    f"OPTIONAL MATCH (n)--(m:{ENTITY}) WHERE m.sourceId IS NULL "
+    "WITH n, collect(DISTINCT m.id) AS next DETACH DELETE n "
+    "WITH count(*) AS deleted, collect(next) AS nexts "
+    "RETURN deleted, reduce(acc = [], e IN nexts | acc + e) AS shared")
 DELETE_OWNED_RELS_TOUCHING = {
     t: (f"MATCH (a)-[r:{t} {{sourceId: $source}}]->(b) "
         "WITH r, [x IN [a, b] WHERE x.sourceId IS NULL | x.id] AS ends DELETE r "
         "RETURN count(*) AS deleted, reduce(acc = [], e IN collect(ends) | acc + e) AS shared")
     for t in REL_TYPES}
-DELETE_OWNED_NODES_TOUCHING = (
-    f"MATCH (n:{ENTITY} {{sourceId: $source}}) "
-    f"OPTIONAL MATCH (n)--(m:{ENTITY}) WHERE m.sourceId IS NULL "
-    "WITH n, collect(m.id) AS next DETACH DELETE n "
-    "RETURN count(*) AS deleted, reduce(acc = [], e IN collect(next) | acc + e) AS shared")
 #: Of the candidates ``$ids``, the shared nodes nothing refers to any more. A node is deleted only
 #: when it has no relationship at all, so deleting it leaves no other node without one.
 DELETE_ORPHANS_AMONG = (f"UNWIND $ids AS id MATCH (n:{ENTITY} {{id: id}}) "
@@ -516,14 +517,12 @@ class Neo4jWriter:
                 for t in REL_TYPES:
                     deleted_rels += tx.run(DELETE_OWNED_RELS[t], source=source_id).single()["deleted"]
             else:
-                touched: set[str] = set()
+                r = tx.run(DELETE_OWNED_NODES_TOUCHING, source=source_id).single()
+                deleted_nodes, touched = r["deleted"], set(r["shared"])
                 for t in REL_TYPES:
                     r = tx.run(DELETE_OWNED_RELS_TOUCHING[t], source=source_id).single()
                     deleted_rels += r["deleted"]
                     touched.update(r["shared"])
-                r = tx.run(DELETE_OWNED_NODES_TOUCHING, source=source_id).single()
-                deleted_nodes = r["deleted"]
-                touched.update(r["shared"])
             done = []
             for name, batch in batches:
                 done.append((name, batch, tx.run(QUERIES[name], rows=batch).single()["written"]))
