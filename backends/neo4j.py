@@ -50,10 +50,22 @@ class Neo4jBackend(Traced):
         self.writer = Neo4jWriter.from_settings(self.settings)
         self.driver = self.writer.driver
 
+    def _authority_ids(self) -> set[str]:
+        """The authority file's nodes: shared nodes a reload or a removal never prunes (a fresh build
+        writes them all, referred to or not), as ``EmbeddedStore.prune_shared`` keeps them."""
+        from loaders.authority import authority_rows, load_authority
+
+        authority = load_authority()  # the same object until the file changes
+        if getattr(self, "_authority", None) is not authority:
+            self._authority, self._authority_node_ids = authority, {n.id for n in authority_rows(authority).nodes}
+        return self._authority_node_ids
+
     @retrying
     def load(self, rows: GraphRows, sources: set[str]) -> None:
+        """Replace ``sources`` by ``rows`` (no rows: remove them); each replaced source also drops, in
+        its transaction, the shared nodes only its old version referred to (an agency it alone named)."""
         self.writer.ensure_schema()
-        self.writer.write(rows, replace_sources=sources)
+        self.writer.write(rows, replace_sources=sources, prune_keep=self._authority_ids())
         self.derive()
 
     @retrying
@@ -75,7 +87,10 @@ class Neo4jBackend(Traced):
             kept.append(Edge(r["src"], r["type"], r["dst"],
                              {k: v for k, v in props.items() if k not in ("edgeKey", "sourceId")},
                              props.get("sourceId")))
-        self.writer.write(GraphRows(nodes=rows.nodes), replace_sources=sources)
+        # the edges written next need both their ends: no prune of a shared node one of them touches
+        ends = {x for e in (*rows.edges, *kept) for x in (e.src, e.dst)}
+        self.writer.write(GraphRows(nodes=rows.nodes), replace_sources=sources,
+                          prune_keep=self._authority_ids() | ends)
         res = self.writer.write(GraphRows(edges=rows.edges + kept), replace_sources=set())
         if res.dropped_edges:
             raise BackendError(f"{res.dropped_edges} edges found no end node in Neo4j (was the database "

@@ -13,12 +13,16 @@ relationships, while re-loading the same rows creates nothing new.
 
 Reloads
 -------
-:meth:`Neo4jWriter.write` first MERGEs the shared nodes (idempotent, never
-deleted by a reload), then, for each replaced source, runs ONE managed write
-transaction (``session.execute_write``, retried by the driver on transient
-errors) that deletes the nodes and relationships owned by that source and
-writes its new rows. A load killed half-way therefore leaves each source either
-as it was or fully replaced, and re-running it ends with the same graph.
+:meth:`Neo4jWriter.write` first MERGEs the shared nodes (idempotent), then, for
+each replaced source, runs ONE managed write transaction (``session.execute_write``,
+retried by the driver on transient errors) that deletes the relationships and
+nodes owned by that source and writes its new rows. A load killed half-way
+therefore leaves each source either as it was or fully replaced, and re-running
+it ends with the same graph. With ``prune_keep`` (what ``backends.neo4j`` passes:
+the authority file's node ids) the same transaction also deletes the shared
+nodes the old rows touched that no relationship holds any more, as a fresh build
+would not have them (the RDF stores' ``prune_shared`` rule); without it shared
+nodes are never deleted by a reload.
 
 Labels and relationship types cannot be Cypher parameters, so every statement
 is picked from a table keyed by a whitelisted name (:data:`NODE_LABELS`,
@@ -111,6 +115,24 @@ for _type in REL_TYPES:
 DELETE_OWNED_NODES = f"MATCH (n:{ENTITY} {{sourceId: $source}}) DETACH DELETE n RETURN count(*) AS deleted"
 DELETE_OWNED_RELS = {t: f"MATCH ()-[r:{t} {{sourceId: $source}}]->() DELETE r RETURN count(*) AS deleted"
                      for t in REL_TYPES}
+# The same deletes, returning the shared nodes they touched (the candidates of a prune): the shared
+# neighbours of the source's nodes (most of its relationships go with them), then the shared ends of
+# its relationships left (between nodes it does not own: IN_SECTOR, IN_JURISDICTION, SAME_AS …).
+DELETE_OWNED_NODES_TOUCHING = (
+    f"MATCH (n:{ENTITY} {{sourceId: $source}}) "
+    f"OPTIONAL MATCH (n)--(m:{ENTITY}) WHERE m.sourceId IS NULL "
+    "WITH n, collect(DISTINCT m.id) AS next DETACH DELETE n "
+    "WITH count(*) AS deleted, collect(next) AS nexts "
+    "RETURN deleted, reduce(acc = [], e IN nexts | acc + e) AS shared")
+DELETE_OWNED_RELS_TOUCHING = {
+    t: (f"MATCH (a)-[r:{t} {{sourceId: $source}}]->(b) "
+        "WITH r, [x IN [a, b] WHERE x.sourceId IS NULL | x.id] AS ends DELETE r "
+        "RETURN count(*) AS deleted, reduce(acc = [], e IN collect(ends) | acc + e) AS shared")
+    for t in REL_TYPES}
+#: Of the candidates ``$ids``, the shared nodes nothing refers to any more. A node is deleted only
+#: when it has no relationship at all, so deleting it leaves no other node without one.
+DELETE_ORPHANS_AMONG = (f"UNWIND $ids AS id MATCH (n:{ENTITY} {{id: id}}) "
+                        "WHERE n.sourceId IS NULL AND NOT (n)--() DELETE n RETURN count(*) AS deleted")
 
 
 def schema_statements() -> list[str]:
@@ -394,18 +416,25 @@ class Neo4jWriter:
 
     # -- writing --------------------------------------------------------------
 
-    def write(self, rows: GraphRows, replace_sources: Optional[set[str]] = None) -> WriteResult:
+    def write(self, rows: GraphRows, replace_sources: Optional[set[str]] = None,
+              prune_keep: Optional[set[str]] = None) -> WriteResult:
         """MERGE ``rows``; each source in ``replace_sources`` is replaced atomically.
 
         ``replace_sources=None`` replaces every source the rows come from (a reload);
         ``set()`` only MERGEs, leaving whatever the graph already holds. A source named in
         ``replace_sources`` that has no rows is deleted. Caveat: deleting a source's nodes also
         drops the SAME_AS edges other sources drew to them; reload those sources to restore them.
+
+        ``prune_keep`` (node ids; None = no pruning): in each replaced source's transaction, also
+        delete the shared nodes its old relationships and nodes touched that nothing refers to any
+        more — except these ids and the shared nodes of ``rows``. Only those candidates are looked
+        at (index seeks), never every shared node of the database.
         """
         t0 = time.perf_counter()
         res = WriteResult()
         shared, per_source = split_by_source(rows)
         replace = set(per_source) if replace_sources is None else set(replace_sources)
+        keep = None if prune_keep is None else set(prune_keep) | {n.id for n in shared.nodes}
         # Shared nodes first, outside the per-source transactions: MERGE is idempotent,
         # and every source's edges need them.
         for name, batch in shape_batches(GraphRows(nodes=shared.nodes), self.batch_size):
@@ -418,7 +447,7 @@ class Neo4jWriter:
             part = per_source.get(source_id, GraphRows())
             batches = shape_batches(part, self.batch_size)
             if source_id in replace:
-                self._replace_source(source_id, batches, res)
+                self._replace_source(source_id, batches, res, keep)
             else:
                 for name, batch in batches:
                     self._account(res, name, batch,
@@ -477,15 +506,28 @@ class Neo4jWriter:
         with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="neo4j-writer") as pool:
             yield from pool.map(one, batches)
 
-    def _replace_source(self, source_id: str, batches: list[tuple[str, list[dict]]], res: WriteResult) -> None:
+    def _replace_source(self, source_id: str, batches: list[tuple[str, list[dict]]], res: WriteResult,
+                        keep: Optional[set[str]] = None) -> None:
+        """Delete what ``source_id`` owns and write ``batches``, in one transaction; with ``keep`` (see
+        :meth:`write`'s ``prune_keep``) also delete the shared nodes it touched left without a relationship."""
         def work(tx) -> tuple[int, int, list[tuple[str, list[dict], int]]]:
-            deleted_nodes = tx.run(DELETE_OWNED_NODES, source=source_id).single()["deleted"]
             deleted_rels = 0
-            for t in REL_TYPES:
-                deleted_rels += tx.run(DELETE_OWNED_RELS[t], source=source_id).single()["deleted"]
+            if keep is None:
+                deleted_nodes = tx.run(DELETE_OWNED_NODES, source=source_id).single()["deleted"]
+                for t in REL_TYPES:
+                    deleted_rels += tx.run(DELETE_OWNED_RELS[t], source=source_id).single()["deleted"]
+            else:
+                r = tx.run(DELETE_OWNED_NODES_TOUCHING, source=source_id).single()
+                deleted_nodes, touched = r["deleted"], set(r["shared"])
+                for t in REL_TYPES:
+                    r = tx.run(DELETE_OWNED_RELS_TOUCHING[t], source=source_id).single()
+                    deleted_rels += r["deleted"]
+                    touched.update(r["shared"])
             done = []
             for name, batch in batches:
                 done.append((name, batch, tx.run(QUERIES[name], rows=batch).single()["written"]))
+            if keep is not None and touched - keep:
+                deleted_nodes += tx.run(DELETE_ORPHANS_AMONG, ids=sorted(touched - keep)).single()["deleted"]
             return deleted_nodes, deleted_rels, done
 
         try:
@@ -495,7 +537,7 @@ class Neo4jWriter:
             raise translate_error(exc, f"replacing source {source_id!r} (nothing of it was committed)", self.uri) from exc
         res.deleted_nodes += dn
         res.deleted_relationships += dr
-        res.statements += 1 + len(REL_TYPES)
+        res.statements += 1 + len(REL_TYPES) + (keep is not None)
         for name, batch, written in done:
             res.by_batch[name] += len(batch)
             res.statements += 1
@@ -533,7 +575,8 @@ class Neo4jWriter:
         return res
 
     def delete_orphans(self) -> int:
-        """Delete shared nodes no relationship points at any more."""
+        """Delete every shared node no relationship points at any more: a scan of every node, for
+        tests and repairs; a reload prunes only the nodes it touched (``write(…, prune_keep=…)``)."""
         eager = self._run("deleting orphans",
                           f"MATCH (n:{ENTITY}) WHERE n.sourceId IS NULL AND NOT (n)--() "
                           "DETACH DELETE n RETURN count(*) AS deleted")

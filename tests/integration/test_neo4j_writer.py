@@ -175,6 +175,22 @@ def test_delete_source_keeps_shared_nodes(neo4j_writer, seed_rows):
     assert w.counts()["nodes"] == 0
 
 
+def test_a_pruning_removal_deletes_only_the_shared_nodes_it_left_alone(neo4j_writer, seed_rows):
+    """``prune_keep``: removing a source also deletes the shared nodes it referred to that nothing refers to
+    any more, except the ids kept; a shared node it never touched is not even looked at (scoped, no scan)."""
+    w = neo4j_writer
+    w.write(seed_rows)
+    (source_id,) = {n.source_id for n in seed_rows.nodes if n.source_id}
+    shared = sorted({n.id for n in seed_rows.nodes if n.source_id is None})
+    owned = {n.id for n in seed_rows.nodes if n.source_id}
+    untouched = Node("agency-untouched", "Agency", {"name": "无人提及局", "matchKey": match_key("无人提及局")})
+    w.write(GraphRows(nodes=[untouched]), replace_sources=set())
+    kept = shared[0]
+    res = w.write(GraphRows(), replace_sources={source_id}, prune_keep={kept})
+    assert res.deleted_nodes == len(owned) + len(shared) - 1
+    assert w.ids() == {kept, untouched.id} and w.counts()["relationships"] == 0
+
+
 def test_batched_write_equals_per_row_write(neo4j_writer, seed_rows):
     w = neo4j_writer
     batched = w.write(seed_rows)
