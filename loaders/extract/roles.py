@@ -398,13 +398,22 @@ class _CutHeads:
     holding it is over 40 characters and dropped (its bracket of a trailing (…) at most cuts one off),
     while the units after it come from R alone; the convention test keeps the head, so it is never
     convention only. So after one None for (run end, marker end), the run's later brackets with a long
-    head are None without parsing; the last _LONG_HEAD are parsed as before."""
+    head are None without parsing; the last _LONG_HEAD are parsed as before.
+
+    Labels: a content holding a label (牵头单位：) is parsed from its labels on, what stands before its first
+    label is never read but by the convention test. Once a content with labels, not declaring the
+    convention, is None (none of its labels names a unit), every later cut marker with the same end whose
+    content still holds one of those labels, and does not start inside one, is None too: its labels are
+    those of the first content from its start on (the patterns hold no look-behind), with the same
+    stretches after them."""
 
     def __init__(self, match: str):
         self.match = match
         self.run = (-1, -1)  # (first, end) of the last run of one character found
         self.none: set[tuple[int, int]] = set()  # (run end, marker end) parsed to None with a long head
         self.closes: dict[tuple[int, int], bool] = {}
+        # marker end -> (first start, label starts, furthest label ends) of a None with labels; None: no labels
+        self.labels_none: dict[int, tuple[int, list[int], list[int]] | None] = {}
 
     def _run_end(self, a: int) -> int:
         first, stop = self.run
@@ -437,10 +446,30 @@ class _CutHeads:
                 key = (r, b)
                 if key in self.none:
                     return None
+        if self.labels_none.get(b) is not None and self._same_labels(a, b):
+            return None
         g = _parse_content(text, self.match, a, b)
         if g is None and key is not None:
             self.none.add(key)
+        if g is None and b not in self.labels_none:
+            self._remember_labels(a, b)
         return g
+
+    def _remember_labels(self, a: int, b: int) -> None:
+        """After a None: the labels of match[a:b], if it has some and does not declare the convention."""
+        spans = sorted((m.start(), m.end()) for kind in ("label_lead", "label_responsible")
+                       for m in _rx(kind).finditer(self.match, a, b))
+        if not spans:  # nor has any later content with this end
+            self.labels_none[b] = None
+        elif not declares_first_lead(self.match[a:b]):
+            self.labels_none[b] = (a, [s for s, _ in spans], list(itertools.accumulate((e for _, e in spans), max)))
+
+    def _same_labels(self, a: int, b: int) -> bool:
+        """Are the labels of match[a:b] the remembered ones from a on (a label starts at a or later and
+        none of them, of either kind, holds a inside)?"""
+        first, starts, ends = self.labels_none[b]
+        i = bisect.bisect_left(starts, a)  # the first label from a on
+        return a >= first and i < len(starts) and (i == 0 or ends[i - 1] <= a)
 
 
 def find_markers(text: str, match: str, start: int, end: int) -> list[MarkerGroup]:

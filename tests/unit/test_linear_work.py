@@ -309,13 +309,13 @@ ADVERSARIAL_N, ADVERSARIAL_4N = _adversarial(N), _adversarial(4 * N)
 
 # Quadratic today (see /work/notes/issue-13-linear.md): a line holding many unclosed brackets, each a cut
 # marker that find_markers parses to the line's end, where they do not stand in one run (a run of one
-# bracket is parsed once while its head is long: roles._CutHeads, so the frames' runs of （ ( 〔 are linear).
+# bracket is parsed once while its head is long: roles._CutHeads, so the frames' runs of （ ( 〔 are linear)
+# and hold no label (once a content with labels is None, so are the later ones holding those labels).
 # Measured apart on small texts so that the suite stays short; each must turn linear one day, and then its
 # entry goes.
 _CUT_MARKER_REPARSED = ("roles", "tasks", "whole pipeline")
 KNOWN_QUADRATIC = {  # a piece repeated along one line -> extractors
     "（牵头": _CUT_MARKER_REPARSED,  # a role word after every bracket: the line is one clause
-    "牵头单位：（": _CUT_MARKER_REPARSED,  # a label after every bracket
     "。（": _CUT_MARKER_REPARSED,  # a bare list after every full stop of the last line
 }
 
