@@ -381,12 +381,104 @@ class _Range:
         return self._after_spaces[a]
 
 
+_LONG_HEAD = 44  # a unit name is at most 40 characters; a head this long is in no unit (see _CutHeads)
+_DEPTH = re.compile("[（()）]")  # the brackets split_units counts
+
+
+class _CutHeads:
+    """_parse_content of cut markers that open with a long run of one bracket, each parsed once per run.
+
+    A run of n unclosed brackets makes n cut markers sharing their end, each parsed to that end
+    (quadratic). Their contents differ only in how many brackets of the run they start with (the head):
+    c*h + R. While both heads are at least _LONG_HEAD long, and (for （ or (, which split_units counts)
+    R never closes as many brackets as the head opens, _parse_content(c*h + R) is None exactly when
+    _parse_content(c*(h-1) + R) is: no cue word, label, phrase or pattern of the lexicon holds a bracket,
+    so they find the same things in R; every unit list that takes in the head has the head in one piece
+    (no separator of R at depth 0; 〔[［【 are not counted, and never stripped or split on) whose unit
+    holding it is over 40 characters and dropped (its bracket of a trailing (…) at most cuts one off),
+    while the units after it come from R alone; the convention test keeps the head, so it is never
+    convention only. So after one None for (run end, marker end), the run's later brackets with a long
+    head are None without parsing; the last _LONG_HEAD are parsed as before.
+
+    Labels: a content holding a label (牵头单位：) is parsed from its labels on, what stands before its first
+    label is never read but by the convention test. Once a content with labels, not declaring the
+    convention, is None (none of its labels names a unit), every later cut marker with the same end whose
+    content still holds one of those labels, and does not start inside one, is None too: its labels are
+    those of the first content from its start on (the patterns hold no look-behind), with the same
+    stretches after them."""
+
+    def __init__(self, match: str):
+        self.match = match
+        self.run = (-1, -1)  # (first, end) of the last run of one character found
+        self.none: set[tuple[int, int]] = set()  # (run end, marker end) parsed to None with a long head
+        self.closes: dict[tuple[int, int], bool] = {}
+        # marker end -> (first start, label starts, furthest label ends) of a None with labels; None: no labels
+        self.labels_none: dict[int, tuple[int, list[int], list[int]] | None] = {}
+
+    def _run_end(self, a: int) -> int:
+        first, stop = self.run
+        if not (first <= a < stop and self.match[a] == self.match[first]):
+            stop, c = a, self.match[a]
+            while stop < len(self.match) and self.match[stop] == c:
+                stop += 1
+            self.run = (a, stop)
+        return self.run[1]
+
+    def _closes_head(self, r: int, b: int) -> bool:
+        """Does match[r:b] ever close _LONG_HEAD more （( than it opens (split_units' depth)?"""
+        key = (r, b)
+        if key not in self.closes:
+            depth, most = 0, 0
+            for m in _DEPTH.finditer(self.match, r, b):
+                depth += 1 if m.group() in "）)" else -1
+                if depth > most:
+                    most = depth
+                    if most >= _LONG_HEAD:
+                        break
+            self.closes[key] = most >= _LONG_HEAD
+        return self.closes[key]
+
+    def parse(self, text: str, a: int, b: int) -> MarkerGroup | None:
+        key = None
+        if a < b and self.match[a] in _OPEN:
+            r = self._run_end(a)
+            if b >= r >= a + _LONG_HEAD and not (self.match[a] in "（(" and self._closes_head(r, b)):
+                key = (r, b)
+                if key in self.none:
+                    return None
+        if self.labels_none.get(b) is not None and self._same_labels(a, b):
+            return None
+        g = _parse_content(text, self.match, a, b)
+        if g is None and key is not None:
+            self.none.add(key)
+        if g is None and b not in self.labels_none:
+            self._remember_labels(a, b)
+        return g
+
+    def _remember_labels(self, a: int, b: int) -> None:
+        """After a None: the labels of match[a:b], if it has some and does not declare the convention."""
+        spans = sorted((m.start(), m.end()) for kind in ("label_lead", "label_responsible")
+                       for m in _rx(kind).finditer(self.match, a, b))
+        if not spans:  # nor has any later content with this end
+            self.labels_none[b] = None
+        elif not declares_first_lead(self.match[a:b]):
+            self.labels_none[b] = (a, [s for s, _ in spans], list(itertools.accumulate((e for _, e in spans), max)))
+
+    def _same_labels(self, a: int, b: int) -> bool:
+        """Are the labels of match[a:b] the remembered ones from a on (a label starts at a or later and
+        none of them, of either kind, holds a inside)?"""
+        first, starts, ends = self.labels_none[b]
+        i = bisect.bisect_left(starts, a)  # the first label from a on
+        return a >= first and i < len(starts) and (i == 0 or ends[i - 1] <= a)
+
+
 def find_markers(text: str, match: str, start: int, end: int) -> list[MarkerGroup]:
     """Every responsibility marker in text[start:end], in order."""
     groups: list[MarkerGroup] = []
     k = start
     opener = _rx("open")
     rng = _Range(match, start, end)
+    heads = _CutHeads(match)
     while k < end:
         om = opener.search(match, k, end)
         if om is None:
@@ -405,7 +497,7 @@ def find_markers(text: str, match: str, start: int, end: int) -> list[MarkerGrou
         # a closed bracket's inside is at most 400 characters (_close_of): searched as it is
         hint_inside = rng.hint_in(k + 1, inner_end) if close == -1 else bool(_MARKER_HINT.search(match, k + 1, inner_end))
         if hint_inside or _bare_list_position(match, k, inner_end, start, end, rng):
-            g = _parse_content(text, match, k + 1, inner_end)
+            g = _parse_content(text, match, k + 1, inner_end) if close != -1 else heads.parse(text, k + 1, inner_end)
             if g is not None:
                 g.start, g.end = k, (close + 1 if close != -1 else inner_end)
                 g.cut = close == -1
