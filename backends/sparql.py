@@ -26,7 +26,7 @@ from loaders.rdf_store import RemoteSparqlStore
 from policykg import config
 from policykg.errors import BackendError
 from queries.loader import load_query
-from queries.sparql_runner import bind_values, run_remote, run_remote_text, run_user_remote
+from queries.sparql_runner import bind_values, run_remote, run_remote_text, run_user_remote, uses_keyword_index
 
 #: (endpoint, token) pairs found stale in this process: a server's token never comes back
 _STALE: set[tuple[str, str]] = set()
@@ -107,7 +107,7 @@ class SparqlBackend(Traced):
     @retrying
     def run(self, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
         self._traced(name, params)
-        index = self.keyword_index() if "#@keyword" in load_query(name, "sparql").text else None
+        index = self.keyword_index() if uses_keyword_index(load_query(name, "sparql").text, params) else None
         token = index.server_token if index is not None and not index.stale else None
         if token is not None and (self.endpoint, token) not in _STALE:
             rows = run_remote(self.endpoint, name, params, keywords=index)

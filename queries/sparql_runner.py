@@ -61,6 +61,11 @@ def use_keyword_index(text: str, params: dict[str, Any], keywords) -> str:
     return _KEYWORD.sub(values, text)
 
 
+def uses_keyword_index(text: str, params: dict[str, Any]) -> bool:
+    """Whether :func:`use_keyword_index` would replace a block of ``text`` with these parameters."""
+    return any(isinstance(params.get(m.group(2)), str) for m in _KEYWORD.finditer(text))
+
+
 def use_lateral(text: str) -> str:
     """``#@lateral`` … ``#@end-lateral`` → ``LATERAL { … }`` (Oxigraph's SEP-0006 join): the
     OPTIONALs inside are evaluated once per row of what precedes them, with its bindings. Without
