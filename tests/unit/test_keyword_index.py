@@ -4,7 +4,7 @@ from __future__ import annotations
 from loaders.graph_rows import Edge, GraphRows, Node
 from loaders.keyword_index import KeywordIndex
 from loaders.rdf_writer import iri
-from queries.sparql_runner import use_keyword_index
+from queries.sparql_runner import use_keyword_index, uses_keyword_index
 
 
 def _rows(source: str, text: str, title: str = "") -> GraphRows:
@@ -46,6 +46,7 @@ def test_the_runner_replaces_the_scan_block_by_values():
     out = use_keyword_index(text, {"goal": "去库存"}, ix)
     assert "SCAN" not in out and f"VALUES ?task {{ <{iri('a-d1-t1', 'Task')}> }}" in out
     assert use_keyword_index(text, {"goal": None}, ix) == text  # no keyword: the scan stays
+    assert uses_keyword_index(text, {"goal": "去库存"}) and not uses_keyword_index(text, {"goal": None})
 
 
 def test_an_index_written_by_an_older_version_is_stale_until_cleared(tmp_path):
