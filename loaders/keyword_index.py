@@ -24,12 +24,21 @@ sources and adds those of the new rows, in the same call as the store's load.
 An index written by an older policykg lacks kinds added since (:data:`FORMAT`, kept as SQLite's
 ``user_version``): it is :attr:`KeywordIndex.stale`, the queries then scan (their answers stay
 right, only slower) and a build says so until the store is built again with ``--fresh``.
+
+The same index can describe a SPARQL server's contents (``backends/sparql.py``: one file per
+endpoint in the home that builds into it). A server is shared, so there it is only trusted while
+it provably describes the server's contents: every write from policykg stamps the server
+(:func:`stamp_update`, in the same Update request as the data: one transaction on Oxigraph) with a
+new token, recording the token it replaced; the index takes the new token
+(:attr:`KeywordIndex.server_token`, in the same SQLite transaction as its entries) only when the
+replaced one was its own, or the server was empty. A write from another home (or a failed one)
+leaves the server's token different from the index's, and the queries scan.
 """
 from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Any, Iterable, Optional
 
 from loaders.graph_rows import GraphRows, match_key
 
@@ -46,7 +55,42 @@ END;
 CREATE TRIGGER IF NOT EXISTS entries_ad AFTER DELETE ON entries BEGIN
   INSERT INTO entries_fts(entries_fts, rowid, text) VALUES ('delete', old.id, old.text);
 END;
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 """
+
+_UNCHANGED = object()
+
+#: The named graph of a SPARQL server holding the stamp of the last policykg write: ``<STAMP_GRAPH>
+#: <…#token> "T"`` and, when that write replaced a token, ``<…#follows> "T0"`` ("empty": it was the
+#: first write into an empty server). No query of the project reads it.
+STAMP_GRAPH = "urn:policykg:keyword-stamp"
+_TOKEN, _FOLLOWS = "urn:policykg:keyword-stamp#token", "urn:policykg:keyword-stamp#follows"
+#: a server's graphs that are bookkeeping, not data (an "empty" server may hold them)
+_BOOKKEEPING = (STAMP_GRAPH, "urn:policykg:scratch-database")
+
+
+def stamp_update(token: str) -> str:
+    """SPARQL Update operations (no prologue; to go FIRST in a write's request, before its data
+    operations) that replace the server's stamp by ``token``, recording the token replaced, or
+    "empty" when the server held no data. ``token``: hex digits (we mint it)."""
+    if not token.isalnum():
+        raise ValueError(f"a stamp token is alphanumeric, not {token!r}")
+    g, t, f = f"<{STAMP_GRAPH}>", f"<{_TOKEN}>", f"<{_FOLLOWS}>"
+    skip = ", ".join(f"<{x}>" for x in _BOOKKEEPING)
+    return " ;\n".join([
+        f"DELETE WHERE {{ GRAPH {g} {{ {g} {f} ?f }} }}",
+        f"DELETE {{ GRAPH {g} {{ {g} {t} ?t }} }} INSERT {{ GRAPH {g} {{ {g} {f} ?t }} }} "
+        f"WHERE {{ GRAPH {g} {{ {g} {t} ?t }} }}",
+        f"INSERT {{ GRAPH {g} {{ {g} {f} \"empty\" }} }} WHERE {{ "
+        f"FILTER NOT EXISTS {{ GRAPH {g} {{ {g} {f} ?any }} }} FILTER NOT EXISTS {{ ?s ?p ?o }} "
+        f"FILTER NOT EXISTS {{ GRAPH ?gx {{ ?s2 ?p2 ?o2 }} FILTER(?gx NOT IN ({skip})) }} }}",
+        f"INSERT DATA {{ GRAPH {g} {{ {g} {t} \"{token}\" }} }}",
+    ])
+
+
+#: the server's stamp: rows of ?token (and ?follows, unbound when the last write replaced no token)
+STAMP_QUERY = (f"SELECT ?token ?follows WHERE {{ GRAPH <{STAMP_GRAPH}> {{ <{STAMP_GRAPH}> <{_TOKEN}> ?token "
+               f"OPTIONAL {{ <{STAMP_GRAPH}> <{_FOLLOWS}> ?follows }} }} }}")
 
 
 #: the kinds an index of this version holds: 1 = task, agency, cited; 2 = also target and issuer;
@@ -88,9 +132,22 @@ class KeywordIndex:
     def clear(self) -> None:
         with self.db:
             self.db.execute("DELETE FROM entries")
+            self.db.execute("DELETE FROM meta")
         self._set_format()
 
-    def replace_sources(self, rows: GraphRows, sources: Iterable[str]) -> None:
+    @property
+    def server_token(self) -> Optional[str]:
+        """The server stamp this index describes (:func:`stamp_update`); None: no server's."""
+        try:
+            row = self.db.execute("SELECT value FROM meta WHERE key = 'server_token'").fetchone()
+        except sqlite3.Error:
+            return None
+        return row[0] if row else None
+
+    def replace_sources(self, rows: GraphRows, sources: Iterable[str], *,
+                        server_token: Any = _UNCHANGED) -> None:
+        """Drop the entries of ``sources``, add those of ``rows``; ``server_token`` (for an index of a
+        server): the stamp it now describes, None for none, written in the same transaction."""
         from loaders.rdf_writer import iri
 
         sources = sorted(set(sources))
@@ -133,6 +190,10 @@ class KeywordIndex:
                                 f"AND iri IN ({','.join('?' * len(chunk))})", chunk)
             self.db.executemany("INSERT INTO entries(kind, iri, source, text, year) VALUES (?, ?, ?, ?, ?)",
                                 [e if len(e) == 5 else (*e, None) for e in entries])
+            if server_token is not _UNCHANGED:
+                self.db.execute("DELETE FROM meta WHERE key = 'server_token'")
+                if server_token is not None:
+                    self.db.execute("INSERT INTO meta(key, value) VALUES ('server_token', ?)", (server_token,))
 
     def lookup(self, kind: str, keyword: str, year: Optional[int] = None) -> list[str]:
         """IRIs of the entries of ``kind`` whose text contains ``keyword`` (match form), sorted; with

@@ -468,7 +468,8 @@ class RemoteSparqlStore:
                             "GRAPH ?g { ?x <http://www.w3.org/ns/prov#wasDerivedFrom> ?src } }")
         return [b["g"]["value"] for b in rows if _source_of_graph(b["g"]["value"]) in sources]
 
-    def replace_sources(self, rows: GraphRows, sources: set[str], materialize: bool = True) -> None:
+    def replace_sources(self, rows: GraphRows, sources: set[str], materialize: bool = True,
+                        stamp: Optional[str] = None) -> None:
         """Replace the graphs of ``sources`` with the quads of ``rows``, drop from the shared graph what only
         the replaced documents referred to (:meth:`EmbeddedStore.prune_shared`'s rule) and re-derive the
         inferred graph.
@@ -476,7 +477,9 @@ class RemoteSparqlStore:
         Up to :data:`ONE_REQUEST_QUADS` quads this is ONE SPARQL Update request (``DROP GRAPH`` …;
         ``INSERT DATA`` …; ``DELETE`` … ; the inference), which Oxigraph applies in one transaction: a reader,
         or a server stopped half-way, sees the previous graph or the new one. More quads are dropped, POSTed
-        in chunks (Graph Store Protocol) and then pruned and re-derived: several requests, not atomic."""
+        in chunks (Graph Store Protocol) and then pruned and re-derived: several requests, not atomic.
+        ``stamp``: Update operations put first in the (first) request (the keyword index's stamp,
+        :func:`loaders.keyword_index.stamp_update`)."""
         graphs = self._graphs_of(sources) if sources else []
         candidates = self._shared_terms_of(graphs)  # what a reload may leave no one referring to
         keep = self._kept(rows) if candidates else set()
@@ -486,7 +489,7 @@ class RemoteSparqlStore:
         if second is None:  # small enough: one request
             pruned = self._prune_plan(candidates, keep, graphs, _NewQuads(first)) if candidates else []
             inference = materialize_update() if materialize else None
-            ops = [f"DROP SILENT GRAPH {_sparql_iri(g)}" for g in graphs]
+            ops = [stamp] + [f"DROP SILENT GRAPH {_sparql_iri(g)}" for g in graphs]
             ops += [_insert_data(first), self._prune_update(pruned), inference and inference[1]]
             ops = [op for op in ops if op]
             if ops:
@@ -494,8 +497,8 @@ class RemoteSparqlStore:
             if materialize and inference is None:
                 self.materialize()
             return
-        if graphs:
-            self._update(" ;\n".join(f"DROP SILENT GRAPH {_sparql_iri(g)}" for g in graphs))
+        if graphs or stamp:
+            self._update(" ;\n".join([stamp] * bool(stamp) + [f"DROP SILENT GRAPH {_sparql_iri(g)}" for g in graphs]))
         for chunk in (first, second):
             self._post(self.store_url, quads_to_nquads(chunk), "application/n-quads")
         del first, second
@@ -589,10 +592,10 @@ class RemoteSparqlStore:
             + " ".join(_sparql_iri(c) for c in pruned[i:i + _LOOKUP_BATCH])
             + f" }} GRAPH <{SHARED_GRAPH}> {{ ?c ?p ?o }} }}" for i in range(0, len(pruned), _LOOKUP_BATCH))
 
-    def replace_graph(self, graph: str, nquads: bytes) -> None:
+    def replace_graph(self, graph: str, nquads: bytes, stamp: Optional[str] = None) -> None:
         """Drop the named graph ``graph`` (an IRI we minted: ASCII, no '>') and load ``nquads``, in one Update
-        request (one transaction on Oxigraph)."""
-        self._update(replace_update([graph], nquads))
+        request (one transaction on Oxigraph); ``stamp`` as in :meth:`replace_sources`."""
+        self._update((stamp + " ;\n" if stamp else "") + replace_update([graph], nquads))
 
     def materialize(self) -> None:
         """Re-derive ``id:graph/inferred``: one Update when every rule can be written as one

@@ -64,6 +64,11 @@ def use_keyword_index(text: str, params: dict[str, Any], keywords) -> str:
     return _KEYWORD.sub(values, text)
 
 
+def uses_keyword_index(text: str, params: dict[str, Any]) -> bool:
+    """Whether :func:`use_keyword_index` would replace a block of ``text`` with these parameters."""
+    return any(isinstance(params.get(m.group(2)), str) for m in _KEYWORD.finditer(text))
+
+
 def use_lateral(text: str) -> str:
     """``#@lateral`` … ``#@end-lateral`` → ``LATERAL { … }`` (Oxigraph's SEP-0006 join): the
     OPTIONALs inside are evaluated once per row of what precedes them, with its bindings. Without
@@ -139,11 +144,50 @@ def bind_values(text: str, params: dict[str, Any], order: list[str]) -> str:
     return text.replace(_VALUES_MARK, values_block(params, order))
 
 
-def run_remote(endpoint: str, name: str, params: dict[str, Any], timeout: int = 30) -> list[dict[str, Any]]:
-    """Run queries/NAME.rq on a SPARQL endpoint with SPARQLWrapper (POST, JSON results)."""
+#: endpoint → whether it parses ``LATERAL`` (asked once per process, :func:`parses_lateral`)
+_LATERAL: dict[str, bool] = {}
+LATERAL_PROBE = "SELECT * WHERE { LATERAL { } }"
+
+
+def parses_lateral(endpoint: str, timeout: int = 30) -> bool:
+    """Whether the server at ``endpoint`` parses SEP-0006 ``LATERAL`` (Oxigraph does): one tiny query,
+    the answer kept for the process. A server that cannot be reached is asked again next time."""
+    if endpoint not in _LATERAL:
+        try:
+            run_remote_text(endpoint, LATERAL_PROBE, timeout)
+            _LATERAL[endpoint] = True
+        except QueryError:  # a 400: the parser does not know the keyword
+            _LATERAL[endpoint] = False
+        except BackendError:  # unreachable, 5xx, not JSON: the real query will say so
+            return False
+    return _LATERAL[endpoint]
+
+
+def remote_text(endpoint: str, name: str, params: dict[str, Any], keywords=None, timeout: int = 30) -> str:
+    """The text :func:`run_remote` sends: the ``LATERAL`` form to a server that parses it (the portable
+    SPARQL 1.1 text otherwise), with the keyword blocks replaced from ``keywords`` when given."""
     q = load_query(name, "sparql")
     _check(q, params)
-    return run_remote_text(endpoint, bind_values(q.text, params, list(q.params)), timeout)
+    text = q.text if keywords is None else use_keyword_index(q.text, params, keywords)
+    if parses_lateral(endpoint, timeout):
+        text = use_lateral(text)
+    return bind_values(text, params, list(q.params))
+
+
+def run_remote(endpoint: str, name: str, params: dict[str, Any], timeout: int = 30,
+               keywords=None) -> list[dict[str, Any]]:
+    """Run queries/NAME.rq on a SPARQL endpoint with SPARQLWrapper (POST, JSON results): the
+    ``LATERAL`` form where the server parses it (:func:`parses_lateral`; same answers, each OPTIONAL
+    group evaluated per row instead of built for the whole store), ``keywords`` as in
+    :func:`run_embedded` (the caller vouches that the index describes this server's contents)."""
+    text = remote_text(endpoint, name, params, keywords, timeout)
+    try:
+        return run_remote_text(endpoint, text, timeout)
+    except QueryError:
+        if not _LATERAL.get(endpoint) or "LATERAL" not in text:
+            raise
+        _LATERAL[endpoint] = False  # parses the probe but not this query's LATERAL: portable from now on
+        return run_remote_text(endpoint, remote_text(endpoint, name, params, keywords, timeout), timeout)
 
 
 def run_remote_text(endpoint: str, text: str, timeout: int = 30) -> list[dict[str, Any]]:

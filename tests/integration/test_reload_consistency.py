@@ -11,7 +11,8 @@ pointed at (an agency, its jurisdiction) stayed behind.
 
 The server is the local ``oxigraph serve`` (started if needed; POLICYKG_OXIGRAPH_BIND picks its
 port), emptied before each run by ``RemoteSparqlStore.clear`` — which refuses a server holding data
-without the scratch marker, so a real one is never wiped. Its dump leaves the marker graph out.
+without the scratch marker, so a real one is never wiped. Its dump leaves the marker graph and the
+keyword index's stamp graph (a new token per write) out.
 Neo4j is emptied the same way (``Neo4jWriter.clear``: a scratch database only, its marker a schema
 constraint that no dump sees); unreachable, it FAILS the tests (tests/integration/neo4j_fixtures.py).
 """
@@ -24,6 +25,7 @@ from pathlib import Path
 import pytest
 
 from graph_api import PolicyGraph
+from loaders.keyword_index import STAMP_GRAPH
 from loaders.rdf_store import SCRATCH_GRAPH
 from tests.conftest import SEED, SHARED
 from tests.integration.neo4j_fixtures import neo4j_driver, neo4j_settings  # noqa: F401
@@ -107,8 +109,8 @@ def _dump(g: PolicyGraph) -> set[bytes]:
         return set(g.backend.dump().splitlines())
     if g.backend_name == "neo4j":
         return _neo4j_dump(g)
-    marker = f"<{SCRATCH_GRAPH}> .".encode()
-    return {q for q in g.backend.store.dump_nquads().splitlines() if not q.endswith(marker)}
+    marks = tuple(f"<{x}> .".encode() for x in (SCRATCH_GRAPH, STAMP_GRAPH))
+    return {q for q in g.backend.store.dump_nquads().splitlines() if not q.endswith(marks)}
 
 
 def _run(tmp_path: Path, backend: str, name: str, steps) -> set[bytes]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from loaders.graph_rows import Edge, GraphRows, Node
 from loaders.keyword_index import KeywordIndex
 from loaders.rdf_writer import iri
-from queries.sparql_runner import use_keyword_index
+from queries.sparql_runner import use_keyword_index, uses_keyword_index
 
 
 def _rows(source: str, text: str, title: str = "") -> GraphRows:
@@ -46,6 +46,7 @@ def test_the_runner_replaces_the_scan_block_by_values():
     out = use_keyword_index(text, {"goal": "去库存"}, ix)
     assert "SCAN" not in out and f"VALUES ?task {{ <{iri('a-d1-t1', 'Task')}> }}" in out
     assert use_keyword_index(text, {"goal": None}, ix) == text  # no keyword: the scan stays
+    assert uses_keyword_index(text, {"goal": "去库存"}) and not uses_keyword_index(text, {"goal": None})
 
 
 def test_an_index_written_by_an_older_version_is_stale_until_cleared(tmp_path):
@@ -100,3 +101,74 @@ def test_targets_are_found_by_metric_and_year_together(tmp_path):
     old = KeywordIndex(tmp_path / "old.sqlite")
     assert old.stale and old.format == 2 < FORMAT
     assert old.lookup("target", "直接融资", year=2017) == []
+
+
+def test_a_server_token_is_written_with_the_entries_and_cleared_with_them(tmp_path):
+    path = tmp_path / "sparql-keywords.sqlite"
+    ix = KeywordIndex(path)
+    assert ix.server_token is None
+    ix.replace_sources(_rows("a", "加快去库存"), {"a"}, server_token="t1")
+    assert ix.server_token == "t1"
+    ix.replace_sources(_rows("b", "降成本"), {"b"})  # no token given: the token stays
+    assert ix.server_token == "t1"
+    ix.replace_sources(_rows("b", "降成本"), {"b"}, server_token=None)  # a write it could not follow
+    assert ix.server_token is None
+    ix.replace_sources(_rows("b", "降成本"), {"b"}, server_token="t2")
+    ix.close()
+    ix = KeywordIndex(path)
+    assert ix.server_token == "t2" and ix.lookup("task", "去库存")
+    ix.clear()
+    assert ix.server_token is None and not ix.lookup("task", "去库存")
+
+
+def test_the_stamp_is_one_update_on_a_store_and_records_what_it_replaced():
+    import pyoxigraph as ox
+    import pytest
+
+    from loaders.keyword_index import STAMP_QUERY, stamp_update
+
+    def stamp(store):
+        rows = [(s["token"].value, s["follows"].value if s["follows"] else None) for s in store.query(STAMP_QUERY)]
+        assert len(rows) <= 1
+        return rows[0] if rows else (None, None)
+
+    store = ox.Store()
+    store.update(stamp_update("a1"))
+    assert stamp(store) == ("a1", "empty")            # the first write into an empty store
+    store.update(stamp_update("b2"))
+    assert stamp(store) == ("b2", "a1")
+    store.update("INSERT DATA { GRAPH <urn:x:g> { <urn:x:s> <urn:x:p> 1 } }")
+    store.update("DROP GRAPH <urn:policykg:keyword-stamp>")  # data and no stamp: an unknown writer
+    store.update(stamp_update("c3"))
+    assert stamp(store) == ("c3", None)
+    with pytest.raises(ValueError):
+        stamp_update('x" } }')
+
+
+def test_the_server_gets_lateral_only_when_it_parses_it(monkeypatch):
+    from policykg.errors import QueryError
+    from queries import sparql_runner as runner
+
+    sent = []
+
+    def fake(endpoint, text, timeout=30):
+        sent.append(text)
+        if "LATERAL" in text and endpoint.endswith("/old"):
+            raise QueryError("the SPARQL server rejected the query")
+        return []
+
+    monkeypatch.setattr(runner, "run_remote_text", fake)
+    monkeypatch.setattr(runner, "_LATERAL", {})
+    params = {"date_from": None, "date_to": None, "for_agency": None}
+    runner.run_remote("http://x/new", "deadlines_between", params)
+    runner.run_remote("http://x/new", "deadlines_between", params)
+    assert sent[0] == runner.LATERAL_PROBE and "LATERAL {" in sent[1] and "LATERAL {" in sent[2]
+    sent.clear()
+    runner.run_remote("http://x/old", "deadlines_between", params)
+    runner.run_remote("http://x/old", "deadlines_between", params)
+    assert sent[0] == runner.LATERAL_PROBE and len(sent) == 3 and not any("LATERAL {" in t for t in sent[1:])
+    # a server that parses the probe but not a query's LATERAL: that query again, portable, and from then on
+    monkeypatch.setattr(runner, "_LATERAL", {"http://x/old": True})
+    sent.clear()
+    runner.run_remote("http://x/old", "deadlines_between", params)
+    assert "LATERAL {" in sent[0] and "LATERAL {" not in sent[1] and runner._LATERAL["http://x/old"] is False
