@@ -133,6 +133,7 @@ class ImportReport:
     files: int = 0
     csv_bytes: int = 0
     was_scratch: bool = False
+    admin_output: str = ""
     seconds: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -500,7 +501,7 @@ def bulk_import(graph: CsvGraph, *, settings: Any, server: Any, was_scratch: boo
 
     def step(name: str, i: int, fn: Callable[[], Any]) -> Any:
         if progress:
-            progress(name, i, 5)
+            progress(name, i, 6)
         t = time.perf_counter()
         try:
             return fn()
@@ -509,9 +510,16 @@ def bulk_import(graph: CsvGraph, *, settings: Any, server: Any, was_scratch: boo
 
     step("stop neo4j", 0, server.stop)
     try:
-        step("neo4j-admin import", 1, lambda: admin_import(graph, home, server.admin_env(), settings.database))
+        rep.admin_output = step("neo4j-admin import", 1,
+                                lambda: admin_import(graph, home, server.admin_env(), settings.database))
     finally:  # a failed import leaves the server running again (on whatever database it left)
         step("start neo4j", 2, lambda: server.start(wait=True, timeout=600))
+
+    def online() -> None:  # the lookup indexes of the new store come online first (a scan each)
+        with Neo4jWriter(settings=settings) as w:
+            w._run("waiting for the database's indexes", "CALL db.awaitIndexes(3600)")
+
+    step("indexes online", 3, online)
 
     def schema() -> None:
         with Neo4jWriter(settings=settings) as w:
@@ -523,11 +531,11 @@ def bulk_import(graph: CsvGraph, *, settings: Any, server: Any, was_scratch: boo
                        f"UNWIND $rows AS row MATCH (n:{ENTITY} {{id: row.id}}) SET n += row.props", {"rows": chunk})
             w.ensure_schema()
 
-    step("schema and indexes", 3, schema)
+    step("schema and indexes", 4, schema)
     if after_start:
-        step("derived facts", 4, after_start)
+        step("derived facts", 5, after_start)
     if progress:
-        progress("done", 5, 5)
+        progress("done", 6, 6)
     if not keep_csv:
         shutil.rmtree(graph.dir, ignore_errors=True)
     return rep
