@@ -409,8 +409,12 @@ def neo4j_import(paths: Optional[List[Path]] = typer.Argument(None, metavar="PAT
             was_scratch = check_target(settings, neo4j_server)
             graph = CsvGraph(default_directory(neo4j_server))
             t0 = time.perf_counter()
-            fed = feed(graph, list(paths or [config.BUNDLED_GAZETTE]), laws_root=laws, laws_limit=laws_limit,
-                       progress=progress, keep_text=keep_text)
+            try:
+                fed = feed(graph, list(paths or [config.BUNDLED_GAZETTE]), laws_root=laws, laws_limit=laws_limit,
+                           progress=progress, keep_text=keep_text)
+            except BaseException:  # nothing was stopped or imported: no half-written CSV left behind
+                graph.discard()
+                raise
             collect = time.perf_counter() - t0
             report = bulk_import(graph, settings=settings, server=neo4j_server, was_scratch=was_scratch,
                                  after_start=derive, progress=progress, keep_csv=keep_csv)

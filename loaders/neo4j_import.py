@@ -349,6 +349,13 @@ class CsvGraph:
             out.append(f"--{'nodes' if kind == 'nodes' else 'relationships'}={target}={self._headers[key]},{data}")
         return out
 
+    def discard(self) -> None:
+        """Close and delete the CSV files (a collection that will not be imported)."""
+        for _, handle in self._files.values():
+            handle.close()
+        self._closed = True
+        shutil.rmtree(self.dir, ignore_errors=True)
+
     def size(self) -> int:
         return sum(p.stat().st_size for p in self.dir.iterdir())
 
@@ -525,11 +532,11 @@ def bulk_import(graph: CsvGraph, *, settings: Any, server: Any, was_scratch: boo
         with Neo4jWriter(settings=settings) as w:
             if was_scratch:
                 w._run("marking the scratch database", SCRATCH_MARKER_STATEMENT)
+            w.ensure_schema()  # first: the lookups below are seeks in its Entity.id index, not label scans
             for start in range(0, len(graph.empty_lists), 5000):
                 chunk = [{"id": i, "props": p} for i, p in graph.empty_lists[start:start + 5000]]
                 w._run("setting empty list properties",
                        f"UNWIND $rows AS row MATCH (n:{ENTITY} {{id: row.id}}) SET n += row.props", {"rows": chunk})
-            w.ensure_schema()
 
     step("schema and indexes", 4, schema)
     if after_start:

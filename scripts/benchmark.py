@@ -206,6 +206,9 @@ def bench_neo4j(args: argparse.Namespace) -> None:
                   f"included: {n * per_copy} documents, {rep.nodes:,} nodes + {rep.relationships:,} relationships "
                   f"in {rep.total_seconds:.1f} s ({stages}) = {rate:,.0f} /s; x{rate / b_rate:.1f} the batched "
                   f"writer, x{rate / r_rate:.0f} per-row (goal >= 50,000 /s: {'met' if rate >= 50000 else 'NOT met'})")
+            done = [ln.strip() for ln in rep.admin_output.splitlines() if "IMPORT DONE" in ln or "Peak memory" in ln]
+            if done:
+                print(f"           neo4j-admin says: {'; '.join(done)}")
         if not args.neo4j_keep:
             with Neo4jWriter.from_settings(settings) as w:  # a new driver: the database was replaced
                 _delete_prefix(w, NEO4J_PREFIX)

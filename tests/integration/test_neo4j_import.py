@@ -17,7 +17,7 @@ import pytest
 
 from backends.neo4j import Neo4jBackend
 from interface.services import neo4j_server
-from loaders.graph_rows import match_key, rows_for
+from loaders.graph_rows import Edge, GraphRows, Node, match_key, rows_for
 from loaders.neo4j_import import CsvGraph, ImportRefused, bulk_import, check_target, feed
 from loaders.neo4j_writer import SCRATCH_MARKER, SCRATCH_MARKER_STATEMENT, Neo4jWriter
 from policykg.errors import BackendError
@@ -27,6 +27,17 @@ from tests.integration.neo4j_fixtures import neo4j_settings  # noqa: F401 (fixtu
 
 LAWS = SHARED / "corpus" / "laws"
 LAWS_LIMIT = 60
+#: values a CSV file could get wrong: quotes, commas, line breaks, backslashes, the empty string,
+#: big and small numbers, booleans, lists (empty too), loaded both ways after the seed and the laws
+HOSTILE = GraphRows(
+    nodes=[Node("hostile-d1", "Document", {
+        "title": 'a "quoted", comma\nnew line \\ backslash; semi\ttab \u3000《全角》 \U0001F600',
+        "docNumber": "", "issuer": " leading and trailing spaces ", "level": 2 ** 62, "value": 1e-7,
+        "ratio": -0.5, "generic": False, "recurring": True, "addressees": [], "tags": ["x", 'y,z"q', "多\n行"],
+        "years": [2016, 2017], "issueDate": "2016-06-01"}, "hostile"),
+           Node("hostile-t1", "Task", {"title": "\"", "text": "\r\n", "path": "1"}, "hostile")],
+    edges=[Edge("hostile-t1", "IN_DOCUMENT", "hostile-d1", {"quote": '""', "start": 0, "order": 0}, "hostile"),
+           Edge("hostile-t1", "CITES", "cited-nowhere", {}, "hostile")])  # no end node: dropped both ways
 
 
 def _freeze(v):
@@ -110,6 +121,7 @@ def loads(neo4j_settings, tmp_path_factory):  # noqa: F811
         backend = Neo4jBackend()
         try:
             feed(backend, [SEED], laws_root=LAWS, laws_limit=LAWS_LIMIT)
+            backend.load(HOSTILE, {"hostile"})
         finally:
             backend.close()
         bolt = dump(before, db)
@@ -120,6 +132,7 @@ def loads(neo4j_settings, tmp_path_factory):  # noqa: F811
     was_scratch = check_target(neo4j_settings, neo4j_server)
     graph = CsvGraph(tmp_path_factory.mktemp("csv") / "import")
     feed(graph, [SEED], laws_root=LAWS, laws_limit=LAWS_LIMIT)
+    graph.load(HOSTILE, {"hostile"})
 
     def derive() -> None:
         b = Neo4jBackend()
@@ -142,6 +155,9 @@ def test_the_loads_are_not_trivial(loads):
     types = Counter(t for (_, t, _, _), n in bolt["rels"].items() for _ in range(n))
     assert labels["Law"] == LAWS_LIMIT and labels["Document"] > LAWS_LIMIT and labels["Task"] > 100
     assert {"LEADS", "SHARES", "CITES", "SAME_AS", "PART_OF", "IN_DOCUMENT", "MENTIONED_IN"} <= set(types)
+    hostile = dict(bolt["nodes"]["hostile-d1"][1])
+    assert hostile["docNumber"] == "" and hostile["tags"][1] == 'y,z"q' and hostile["addressees"] == ()
+    assert loads["report"].dropped_edges == 1
     # the derived fact and the list properties are part of what is compared
     assert any(dict(p).get("addressees") for _, p in bolt["nodes"].values())
     assert any(dict(p).get("addressees") == () for _, p in bolt["nodes"].values())
