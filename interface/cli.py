@@ -359,6 +359,83 @@ def neo4j_stop() -> None:
     _service_action(neo4j_server, neo4j_server.stop)
 
 
+@neo4j_app.command("import")
+def neo4j_import(paths: Optional[List[Path]] = typer.Argument(None, metavar="PATH", help="gazette files or folders (default: the bundled gazette)", show_default=False),
+                 laws: Optional[Path] = typer.Option(None, "--laws", metavar="DIR", help="also the laws corpus (as `policykg laws load DIR`)"),
+                 laws_limit: Optional[int] = typer.Option(None, "--laws-limit", help="only the first N law files (sorted by path)"),
+                 keep_csv: bool = typer.Option(False, "--keep-csv", help="keep the CSV files given to neo4j-admin"),
+                 json_out: bool = JsonOpt) -> None:
+    """First full load of the LOCAL Neo4j through `neo4j-admin database import` (offline, far faster than Bolt).
+
+    REPLACES the whole database: refused unless NEO4J_URI is the local server this tool runs and its
+    database is empty or a scratch one. The graph is the one `policykg build PATH --neo4j` then
+    `policykg laws load DIR --neo4j` would write; Neo4j is stopped, imported, started, then given its
+    indexes and derived facts. Later changes go over Bolt as usual (policykg build --neo4j).
+
+    Example: policykg neo4j import data/ --laws ../shared/corpus/laws
+    """
+    import time
+
+    from backends.neo4j import Neo4jBackend
+    from interface.services import neo4j_server
+    from loaders.neo4j_import import CsvGraph, bulk_import, check_target, default_directory, feed
+    from policykg import config
+
+    _inputs_exist(list(paths or []) + ([laws] if laws else []))
+    sources = config.home() / "sources"
+
+    def keep_text(source_id: str, text: str) -> None:  # the quotes of the answers, as a build keeps them
+        sources.mkdir(parents=True, exist_ok=True)
+        tmp = sources / f".{source_id}.txt.tmp"
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(sources / f"{source_id}.txt")
+
+    def derive() -> None:  # Document.endOfForce and the query indexes, as after every Bolt load
+        b = Neo4jBackend()
+        try:
+            b.derive()
+        finally:
+            b.close()
+
+    try:
+        settings = config.neo4j_settings()
+        with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                      TimeElapsedColumn(), console=make_console(stderr=True), transient=True) as bar:
+            task = bar.add_task("checking the target database", total=1)
+
+            def progress(desc: str, i: int, n: int) -> None:
+                bar.update(task, description=desc, completed=i, total=n)
+
+            was_scratch = check_target(settings, neo4j_server)
+            graph = CsvGraph(default_directory(neo4j_server))
+            t0 = time.perf_counter()
+            try:
+                fed = feed(graph, list(paths or [config.BUNDLED_GAZETTE]), laws_root=laws, laws_limit=laws_limit,
+                           progress=progress, keep_text=keep_text)
+            except BaseException:  # nothing was stopped or imported: no half-written CSV left behind
+                graph.discard()
+                raise
+            collect = time.perf_counter() - t0
+            report = bulk_import(graph, settings=settings, server=neo4j_server, was_scratch=was_scratch,
+                                 after_start=derive, progress=progress, keep_csv=keep_csv)
+            report.seconds = {"extract and write CSV": collect, **report.seconds}
+    except PolicyKGError as exc:
+        _fail(exc)
+    out = {"documents": fed.documents, "laws": fed.laws, "nodes": report.nodes, "relationships": report.relationships,
+           "dropped_edges": report.dropped_edges, "csv_files": report.files, "csv_bytes": report.csv_bytes,
+           "scratch_marker_kept": report.was_scratch, "seconds": report.seconds,
+           "nodes_and_relationships_per_second": round(report.rate), "warnings": fed.warnings}
+    if json_out:
+        _print_json(out)
+        return
+    console.print(f"imported {fed.documents} documents and {fed.laws} laws → {report.nodes:,} nodes, "
+                  f"{report.relationships:,} relationships into Neo4j at {settings.uri} "
+                  f"({report.rate:,.0f} nodes+relationships/s, stop/import/start included)")
+    _print_stage_times(report.seconds)
+    for w in fed.warnings[:10]:
+        err.print(f"[yellow]warning:[/yellow] {w}")
+
+
 @neo4j_app.command("status")
 def neo4j_status() -> None:
     """Is the local Neo4j installed and running?

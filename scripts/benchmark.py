@@ -63,6 +63,12 @@ def _neo4j_arguments(ap: argparse.ArgumentParser) -> None:
     g.add_argument("--neo4j-batch-size", type=int, default=None, metavar="N",
                    help="UNWIND batch size (default: the writer's, 1000)")
     g.add_argument("--neo4j-keep", action="store_true", help="leave the benchmark's nodes in Neo4j")
+    g.add_argument("--neo4j-import", action="store_true",
+                   help="also the bulk path (loaders/neo4j_import.py: CSV, stop, neo4j-admin database import, start, "
+                        "schema, derived facts) on the same rows; it REPLACES the database, so only the local "
+                        "server policykg runs, with an empty or scratch database")
+    g.add_argument("--neo4j-import-docs", default="", metavar="N,N",
+                   help="with --neo4j-import, further (larger) corpus sizes for the bulk path only, e.g. 10000")
 
 
 def replicate(rows, copies: int, prefix: str):
@@ -189,6 +195,53 @@ def bench_neo4j(args: argparse.Namespace) -> None:
     if batched.dropped_edges or per_row.dropped_edges:
         print(f"  note     edges whose end node is absent (not written): batched {batched.dropped_edges}, "
               f"per-row {per_row.dropped_edges}")
+    if args.neo4j_import:
+        sizes = [copies] + [max(1, math.ceil(int(x) / per_copy)) for x in args.neo4j_import_docs.split(",") if x.strip()]
+        for n in sizes:
+            rows = batched_rows if n == copies else replicate(seed_rows, n, f"{NEO4J_PREFIX}B")
+            rep = _bench_import(settings, rows)
+            rate = rep.rate
+            stages = ", ".join(f"{k} {v:.1f}" for k, v in rep.seconds.items())
+            print(f"  import   neo4j-admin database import (loaders/neo4j_import.py), stop/import/start and schema "
+                  f"included: {n * per_copy} documents, {rep.nodes:,} nodes + {rep.relationships:,} relationships "
+                  f"in {rep.total_seconds:.1f} s ({stages}) = {rate:,.0f} /s; x{rate / b_rate:.1f} the batched "
+                  f"writer, x{rate / r_rate:.0f} per-row (goal >= 50,000 /s: {'met' if rate >= 50000 else 'NOT met'})")
+            done = [ln.strip() for ln in rep.admin_output.splitlines() if "IMPORT DONE" in ln or "Peak memory" in ln]
+            if done:
+                print(f"           neo4j-admin says: {'; '.join(done)}")
+        if not args.neo4j_keep:
+            with Neo4jWriter.from_settings(settings) as w:  # a new driver: the database was replaced
+                _delete_prefix(w, NEO4J_PREFIX)
+
+
+def _bench_import(settings, rows):
+    """The bulk path on ``rows`` (all sources new, as ``Neo4jWriter.write(rows)``): the time from the
+    rows to a started server with the schema and derived facts, CSV writing included."""
+    import tempfile
+
+    from backends.neo4j import Neo4jBackend
+    from interface.services import neo4j_server
+    from loaders.neo4j_import import CsvGraph, bulk_import, check_target
+
+    try:
+        was_scratch = check_target(settings, neo4j_server)
+    except Exception as exc:
+        raise SystemExit(f"neo4j section, --neo4j-import: {exc}") from None
+
+    def derive() -> None:
+        b = Neo4jBackend()
+        try:
+            b.derive()
+        finally:
+            b.close()
+
+    t0 = time.perf_counter()
+    graph = CsvGraph(Path(tempfile.mkdtemp(prefix="policykg-bench-import-", dir=neo4j_server.neo4j_home().parent)))
+    graph.write(rows)
+    collect = time.perf_counter() - t0
+    rep = bulk_import(graph, settings=settings, server=neo4j_server, was_scratch=was_scratch, after_start=derive)
+    rep.seconds = {"csv": collect, **rep.seconds}
+    return rep
 
 
 # =============================================================================

@@ -212,6 +212,11 @@ def _env(home: Path) -> dict[str, str]:
     return env
 
 
+def admin_env() -> dict[str, str]:
+    """The environment ``bin/neo4j-admin`` of the local install runs with (Java, NEO4J_HOME, NEO4J_CONF)."""
+    return _env(neo4j_home())
+
+
 def _redact(text: str) -> str:
     pw = config.neo4j_settings().password
     return text.replace(pw, "***") if pw else text
