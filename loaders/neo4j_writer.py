@@ -129,10 +129,23 @@ DELETE_OWNED_RELS_TOUCHING = {
         "WITH r, [x IN [a, b] WHERE x.sourceId IS NULL | x.id] AS ends DELETE r "
         "RETURN count(*) AS deleted, reduce(acc = [], e IN collect(ends) | acc + e) AS shared")
     for t in REL_TYPES}
-#: Of the candidates ``$ids``, the shared nodes nothing refers to any more. A node is deleted only
-#: when it has no relationship at all, so deleting it leaves no other node without one.
-DELETE_ORPHANS_AMONG = (f"UNWIND $ids AS id MATCH (n:{ENTITY} {{id: id}}) "
-                        "WHERE n.sourceId IS NULL AND NOT (n)--() DELETE n RETURN count(*) AS deleted")
+#: An agency's own shared classification edges (graph_rows: written once per agency, no source): they
+#: say what the agency is, they do not keep it alive.
+OWN_FACTS = ("IN_SECTOR", "IN_JURISDICTION")
+#: Of the candidates ``$ids``, the shared nodes nothing refers to any more: no relationship but their
+#: own shared classification edges. Deleted with those edges; their far ends (a jurisdiction only they
+#: were in) are returned as the next candidates.
+DELETE_ORPHANS_AMONG = (
+    f"UNWIND $ids AS id MATCH (n:{ENTITY} {{id: id}}) WHERE n.sourceId IS NULL "
+    "AND NOT EXISTS { MATCH (n)-[r]-() WHERE NOT (startNode(r) = n AND r.sourceId IS NULL "
+    f"AND type(r) IN {list(OWN_FACTS)!r}) }} "
+    f"OPTIONAL MATCH (n)-[:{'|'.join(OWN_FACTS)}]->(c:{ENTITY}) WHERE c.sourceId IS NULL "
+    "WITH n, collect(c.id) AS next DETACH DELETE n "
+    "WITH count(*) AS deleted, collect(next) AS nexts "
+    "RETURN deleted, reduce(acc = [], e IN nexts | acc + e) AS next")
+#: … and of those far ends, the ones left with no relationship at all
+DELETE_BARE_AMONG = (f"UNWIND $ids AS id MATCH (n:{ENTITY} {{id: id}}) "
+                     "WHERE n.sourceId IS NULL AND NOT (n)--() DELETE n RETURN count(*) AS deleted")
 
 
 def schema_statements() -> list[str]:
@@ -527,7 +540,10 @@ class Neo4jWriter:
             for name, batch in batches:
                 done.append((name, batch, tx.run(QUERIES[name], rows=batch).single()["written"]))
             if keep is not None and touched - keep:
-                deleted_nodes += tx.run(DELETE_ORPHANS_AMONG, ids=sorted(touched - keep)).single()["deleted"]
+                r = tx.run(DELETE_ORPHANS_AMONG, ids=sorted(touched - keep)).single()
+                deleted_nodes += r["deleted"]
+                if set(r["next"]) - keep:
+                    deleted_nodes += tx.run(DELETE_BARE_AMONG, ids=sorted(set(r["next"]) - keep)).single()["deleted"]
             return deleted_nodes, deleted_rels, done
 
         try:
