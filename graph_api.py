@@ -23,7 +23,7 @@ from typing import Any, Callable, Iterable, Optional
 
 from loaders.export_json import to_gold_shape
 from loaders.graph_rows import GraphRows, match_key, merge_rows
-from loaders.pipeline import StageTimer, extract_file
+from loaders.pipeline import StageTimer, expand_paths, extract_file
 from policykg import config
 from policykg.answers import (AgencyTask, CitingDocument, CitingTask, DeadlineInfo, DepartmentAnswer,
                               DocumentInForce, Evidence, Impact, ImpactedDocument, ImpactedTask, ImpactLink,
@@ -114,7 +114,7 @@ class PolicyGraph:
         from loaders.pipeline import extract_batches
 
         paths = [Path(p) for p in paths] or [config.BUNDLED_GAZETTE]
-        files = _expand(paths)
+        files = expand_paths(paths)
         report = BuildReport(files=[str(f) for f in files])
         timer = StageTimer()
         # the agency authority file first (issue 4): its labels, levels and sectors win on shared agency nodes
@@ -474,7 +474,7 @@ def extract_to_json(paths: Iterable[str | Path]) -> dict[str, Any]:
     """The gold-shaped JSON of one or more files (``policykg extract``)."""
     from loaders.export_json import merge
 
-    files = _expand([Path(p) for p in paths])
+    files = expand_paths([Path(p) for p in paths])
     shapes = [to_gold_shape(extract_file(f)) for f in files]
     return shapes[0] if len(shapes) == 1 else merge(shapes)
 
@@ -483,21 +483,6 @@ def _sha256(path: Path) -> str:
     import hashlib
 
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _expand(paths: list[Path]) -> list[Path]:
-    out: list[Path] = []
-    for p in paths:
-        if p.is_dir():
-            found = sorted(x for x in p.rglob("*") if x.is_file() and x.suffix.lower() in (".txt", ".md"))
-            if not found:
-                raise InputError(f"{p}: no .txt or .md files inside")
-            out.extend(found)
-        elif p.exists():
-            out.append(p)
-        else:
-            raise InputError(f"{p}: no such file or directory")
-    return out
 
 
 def reset_home(home: Optional[Path] = None) -> None:

@@ -43,12 +43,13 @@ import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Optional, Sequence
+from typing import Any, Callable, Mapping, Optional, Sequence
 from urllib.parse import urlparse
 
 from loaders.graph_rows import Edge, GraphRows, Node, merge_rows
 from loaders.neo4j_writer import (ENTITY, NODE_LABELS, REL_TYPES, SCRATCH_MARKER, SCRATCH_MARKER_STATEMENT,
                                   Neo4jWriter, edge_row, node_row, split_by_source)
+from loaders.pipeline import expand_paths
 from policykg.errors import BackendError, InputError
 
 #: separates the elements of an array property in a CSV field (refused inside a string element)
@@ -362,22 +363,6 @@ class CsvGraph:
 
 # ----------------------------------------------------------------------------
 # feeding a target as `policykg build` + `policykg laws load` do
-
-def expand_paths(paths: Iterable[Path]) -> list[Path]:
-    """Files and folders → the .txt / .md files a build reads (sorted inside each folder)."""
-    out: list[Path] = []
-    for p in map(Path, paths):
-        if p.is_dir():
-            found = sorted(x for x in p.rglob("*") if x.is_file() and x.suffix.lower() in (".txt", ".md"))
-            if not found:
-                raise InputError(f"{p}: no .txt or .md files inside")
-            out.extend(found)
-        elif p.exists():
-            out.append(p)
-        else:
-            raise InputError(f"{p}: no such file or directory")
-    return out
-
 
 @dataclass
 class FeedReport:

@@ -319,6 +319,25 @@ def extract_rows(path: str | Path) -> FileResult:
                       len(ex.citations), tuple(ex.warnings) + tuple(no_task_warnings(ex)), dict(timer.seconds))
 
 
+
+def expand_paths(paths) -> list[Path]:
+    """Files and folders → the .txt / .md files a build reads (sorted inside each folder), as given;
+    a missing path or an empty folder is an :class:`~policykg.errors.InputError` naming it."""
+    from policykg.errors import InputError
+
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            found = sorted(x for x in p.rglob("*") if x.is_file() and x.suffix.lower() in (".txt", ".md"))
+            if not found:
+                raise InputError(f"{p}: no .txt or .md files inside")
+            out.extend(found)
+        elif p.exists():
+            out.append(p)
+        else:
+            raise InputError(f"{p}: no such file or directory")
+    return out
+
 def default_workers() -> int:
     import os
 
