@@ -593,10 +593,16 @@ class Neo4jWriter:
     def delete_orphans(self) -> int:
         """Delete every shared node no relationship points at any more: a scan of every node, for
         tests and repairs; a reload prunes only the nodes it touched (``write(…, prune_keep=…)``)."""
-        eager = self._run("deleting orphans",
-                          f"MATCH (n:{ENTITY}) WHERE n.sourceId IS NULL AND NOT (n)--() "
-                          "DETACH DELETE n RETURN count(*) AS deleted")
-        return eager.records[0]["deleted"]
+        deleted, passes = 0, [
+            # agencies with no relationship but their own sector / jurisdiction edges (see OWN_FACTS) …
+            f"MATCH (n:Agency) WHERE n.sourceId IS NULL AND NOT EXISTS {{ MATCH (n)-[r]-() WHERE NOT "
+            f"(startNode(r) = n AND r.sourceId IS NULL AND type(r) IN {list(OWN_FACTS)!r}) }} "
+            "DETACH DELETE n RETURN count(*) AS deleted",
+            # … then the sectors and jurisdictions they alone were in
+            f"MATCH (n:{ENTITY}) WHERE n.sourceId IS NULL AND NOT (n)--() DELETE n RETURN count(*) AS deleted"]
+        for text in passes:
+            deleted += self._run("deleting orphans", text).records[0]["deleted"]
+        return deleted
 
     # -- inspection -----------------------------------------------------------
 

@@ -109,9 +109,13 @@ def test_properties_and_provenance_survive(neo4j_writer, seed_rows, seed_extract
     shared = w.driver.execute_query("MATCH (a:Agency) WHERE a.sourceId IS NOT NULL RETURN count(a) AS c",
                                     database_=w.database).records[0]["c"]
     assert shared == 0
-    no_source = w.driver.execute_query("MATCH ()-[r]->() WHERE r.sourceId IS NULL RETURN count(r) AS c",
-                                       database_=w.database).records[0]["c"]
-    assert no_source == 0
+    # the only relationships without a source: an agency's own sector and jurisdiction, once per agency
+    no_source = w.driver.execute_query(
+        "MATCH (a)-[r]->(b) WHERE r.sourceId IS NULL RETURN type(r) AS t, labels(a) AS la, a.id AS a, b.id AS b",
+        database_=w.database).records
+    assert no_source and {(r["t"], tuple(sorted(r["la"]))) for r in no_source} <= {
+        ("IN_SECTOR", ("Agency", "Entity")), ("IN_JURISDICTION", ("Agency", "Entity"))}
+    assert len({(r["t"], r["a"], r["b"]) for r in no_source}) == len(no_source)
 
 
 def test_a_replace_that_fails_half_way_commits_nothing_and_a_rerun_converges(neo4j_writer, seed_rows):
@@ -170,7 +174,8 @@ def test_delete_source_keeps_shared_nodes(neo4j_writer, seed_rows):
     w.delete_source(source_id)
     c = w.counts()
     shared = [n for n in seed_rows.nodes if n.source_id is None]
-    assert c["nodes"] == len(shared) and c["relationships"] == 0
+    own_facts = {(e.type, e.src, e.dst) for e in seed_rows.edges if e.source_id is None}  # sector, jurisdiction
+    assert c["nodes"] == len(shared) and c["relationships"] == len(own_facts) > 0
     assert w.delete_orphans() == len(shared)
     assert w.counts()["nodes"] == 0
 
@@ -185,7 +190,9 @@ def test_a_pruning_removal_deletes_only_the_shared_nodes_it_left_alone(neo4j_wri
     owned = {n.id for n in seed_rows.nodes if n.source_id}
     untouched = Node("agency-untouched", "Agency", {"name": "无人提及局", "matchKey": match_key("无人提及局")})
     w.write(GraphRows(nodes=[untouched]), replace_sources=set())
-    kept = shared[0]
+    # kept: a node with no sector or jurisdiction edges (one with them would keep those ends too)
+    with_own_facts = {x for e in seed_rows.edges if e.source_id is None for x in (e.src, e.dst)}
+    kept = next(i for i in shared if i not in with_own_facts)
     res = w.write(GraphRows(), replace_sources={source_id}, prune_keep={kept})
     assert res.deleted_nodes == len(owned) + len(shared) - 1
     assert w.ids() == {kept, untouched.id} and w.counts()["relationships"] == 0
