@@ -147,3 +147,13 @@ class Neo4jBackend(Traced):
 
     def close(self) -> None:
         self.driver.close()
+
+
+def derive_after_import() -> None:
+    """:meth:`Neo4jBackend.derive` on a fresh connection: the ``after_start`` step of
+    :func:`loaders.neo4j_import.bulk_import` (a driver that lived across the import waits on old bookmarks)."""
+    backend = Neo4jBackend()
+    try:
+        backend.derive()
+    finally:
+        backend.close()

@@ -376,7 +376,7 @@ def neo4j_import(paths: Optional[List[Path]] = typer.Argument(None, metavar="PAT
     """
     import time
 
-    from backends.neo4j import Neo4jBackend
+    from backends.neo4j import derive_after_import
     from interface.services import neo4j_server
     from loaders.neo4j_import import CsvGraph, bulk_import, check_target, default_directory, feed
     from policykg import config
@@ -390,12 +390,6 @@ def neo4j_import(paths: Optional[List[Path]] = typer.Argument(None, metavar="PAT
         tmp.write_text(text, encoding="utf-8")
         tmp.replace(sources / f"{source_id}.txt")
 
-    def derive() -> None:  # Document.endOfForce and the query indexes, as after every Bolt load
-        b = Neo4jBackend()
-        try:
-            b.derive()
-        finally:
-            b.close()
 
     try:
         settings = config.neo4j_settings()
@@ -417,7 +411,7 @@ def neo4j_import(paths: Optional[List[Path]] = typer.Argument(None, metavar="PAT
                 raise
             collect = time.perf_counter() - t0
             report = bulk_import(graph, settings=settings, server=neo4j_server, was_scratch=was_scratch,
-                                 after_start=derive, progress=progress, keep_csv=keep_csv)
+                                 after_start=derive_after_import, progress=progress, keep_csv=keep_csv)
             report.seconds = {"extract and write CSV": collect, **report.seconds}
     except PolicyKGError as exc:
         _fail(exc)

@@ -219,7 +219,7 @@ def _bench_import(settings, rows):
     rows to a started server with the schema and derived facts, CSV writing included."""
     import tempfile
 
-    from backends.neo4j import Neo4jBackend
+    from backends.neo4j import derive_after_import
     from interface.services import neo4j_server
     from loaders.neo4j_import import CsvGraph, bulk_import, check_target
 
@@ -228,18 +228,13 @@ def _bench_import(settings, rows):
     except Exception as exc:
         raise SystemExit(f"neo4j section, --neo4j-import: {exc}") from None
 
-    def derive() -> None:
-        b = Neo4jBackend()
-        try:
-            b.derive()
-        finally:
-            b.close()
 
     t0 = time.perf_counter()
     graph = CsvGraph(Path(tempfile.mkdtemp(prefix="policykg-bench-import-", dir=neo4j_server.neo4j_home().parent)))
     graph.write(rows)
     collect = time.perf_counter() - t0
-    rep = bulk_import(graph, settings=settings, server=neo4j_server, was_scratch=was_scratch, after_start=derive)
+    rep = bulk_import(graph, settings=settings, server=neo4j_server, was_scratch=was_scratch,
+                      after_start=derive_after_import)
     rep.seconds = {"csv": collect, **rep.seconds}
     return rep
 

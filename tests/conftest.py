@@ -42,6 +42,19 @@ def servers():
         pytest.fail(f"servers could not be started: {exc}", pytrace=False)
 
 
+
+@pytest.fixture(scope="session")
+def sparql_server():
+    """The real local ``oxigraph serve``, started if needed; a failure FAILS the test (never skips)."""
+    from policykg.errors import PolicyKGError
+    from interface.services import oxigraph_server
+
+    try:
+        oxigraph_server.start(wait=True, timeout=60)
+    except PolicyKGError as exc:
+        pytest.fail(f"oxigraph serve could not be started: {exc}", pytrace=False)
+
+
 def seed_on_three_backends(home: Path) -> dict:
     """The seed (and the bundled reform) built into the embedded store, the SPARQL server and Neo4j.
 

@@ -15,7 +15,7 @@ from collections import Counter
 
 import pytest
 
-from backends.neo4j import Neo4jBackend
+from backends.neo4j import Neo4jBackend, derive_after_import
 from interface.services import neo4j_server
 from loaders.graph_rows import Edge, GraphRows, Node, match_key, rows_for
 from loaders.neo4j_import import CsvGraph, ImportRefused, bulk_import, check_target, feed
@@ -134,15 +134,9 @@ def loads(neo4j_settings, tmp_path_factory):  # noqa: F811
     feed(graph, [SEED], laws_root=LAWS, laws_limit=LAWS_LIMIT)
     graph.load(HOSTILE, {"hostile"})
 
-    def derive() -> None:
-        b = Neo4jBackend()
-        try:
-            b.derive()
-        finally:
-            b.close()
 
     report = bulk_import(graph, settings=neo4j_settings, server=neo4j_server, was_scratch=was_scratch,
-                         after_start=derive)
+                         after_start=derive_after_import)
     after = _driver(neo4j_settings)
     yield {"bolt": bolt, "bulk": dump(after, db), "bolt_answers": bolt_answers, "bulk_answers": answers(after, db),
            "report": report, "was_scratch": was_scratch, "csv": graph.dir, "driver": after}

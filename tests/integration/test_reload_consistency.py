@@ -51,17 +51,6 @@ FLOOD = """绵阳市人民政府办公室
 FIRST = FLOOD.replace("市水务局；", "市防汛抗旱指挥部办公室；")
 
 
-@pytest.fixture(scope="module")
-def sparql_server():
-    """The local ``oxigraph serve`` (a failure to start it FAILS the test, never skips)."""
-    from interface.services import oxigraph_server
-    from policykg.errors import PolicyKGError
-
-    try:
-        oxigraph_server.start(wait=True, timeout=60)
-    except PolicyKGError as exc:
-        pytest.fail(f"oxigraph serve could not be started: {exc}", pytrace=False)
-
 
 @pytest.fixture(params=BACKENDS)
 def backend(request):

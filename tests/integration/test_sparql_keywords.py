@@ -37,16 +37,6 @@ FLOOD = ("绵阳市人民政府办公室关于做好防汛减灾工作的通知\
          "二、完善防汛应急预案。２０１７年６月底前组织开展应急演练。（牵头单位：市民政局；责任单位：市财政局）\n")
 
 
-@pytest.fixture(scope="module")
-def sparql_server():
-    from interface.services import oxigraph_server
-    from policykg.errors import PolicyKGError
-
-    try:
-        oxigraph_server.start(wait=True, timeout=60)
-    except PolicyKGError as exc:
-        pytest.fail(f"oxigraph serve could not be started: {exc}", pytrace=False)
-
 
 def _portable(endpoint: str, name: str, params: dict) -> list:
     """The text run_remote sent before: no LATERAL, no keyword index."""
