@@ -93,15 +93,21 @@ def use_lateral(text: str) -> str:
     return "\n".join(out)
 
 
+def prepared_text(name: str, params: dict[str, Any], keywords=None, lateral: bool = True) -> str:
+    """queries/NAME.rq as a store runs it: keyword blocks replaced from ``keywords`` (when given),
+    ``LATERAL`` blocks (when ``lateral``; portable SPARQL 1.1 otherwise), the parameters bound."""
+    q = load_query(name, "sparql")
+    _check(q, params)
+    text = q.text if keywords is None else use_keyword_index(q.text, params, keywords)
+    return bind_values(use_lateral(text) if lateral else text, params, list(q.params))
+
+
 def run_embedded(store, name: str, params: dict[str, Any], keywords=None) -> list[dict[str, Any]]:
     """Run queries/NAME.rq on a pyoxigraph Store with substitutions; ``keywords`` (a
     :class:`loaders.keyword_index.KeywordIndex`) replaces the query's keyword scans by lookups."""
     import pyoxigraph as ox
 
-    q = load_query(name, "sparql")
-    _check(q, params)
-    text = q.text if keywords is None else use_keyword_index(q.text, params, keywords)
-    text = bind_values(use_lateral(text), params, list(q.params))
+    text = prepared_text(name, params, keywords, lateral=True)
     try:
         res = store.query(text, use_default_graph_as_union=True)
     except SyntaxError as exc:
@@ -166,12 +172,7 @@ def parses_lateral(endpoint: str, timeout: int = 30) -> bool:
 def remote_text(endpoint: str, name: str, params: dict[str, Any], keywords=None, timeout: int = 30) -> str:
     """The text :func:`run_remote` sends: the ``LATERAL`` form to a server that parses it (the portable
     SPARQL 1.1 text otherwise), with the keyword blocks replaced from ``keywords`` when given."""
-    q = load_query(name, "sparql")
-    _check(q, params)
-    text = q.text if keywords is None else use_keyword_index(q.text, params, keywords)
-    if parses_lateral(endpoint, timeout):
-        text = use_lateral(text)
-    return bind_values(text, params, list(q.params))
+    return prepared_text(name, params, keywords, lateral=parses_lateral(endpoint, timeout))
 
 
 def run_remote(endpoint: str, name: str, params: dict[str, Any], timeout: int = 30,
