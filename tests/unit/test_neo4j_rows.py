@@ -282,3 +282,11 @@ def test_read_queries_pass_the_precheck(text):
 def test_write_queries_fail_the_precheck(text):
     with pytest.raises(QueryError, match="policykg runs user Cypher read-only"):
         check_read_only(text)
+
+
+def test_the_driver_encodes_with_the_rust_extension():
+    """neo4j-rust-ext is a dependency for speed (README, dependencies): the driver falls back to its pure
+    Python PackStream silently when the extension is missing or does not match the driver's version."""
+    from neo4j._codec.packstream import v1
+
+    assert v1._rust_pack is not None, "neo4j-rust-ext is not installed or does not match the neo4j driver"
