@@ -12,7 +12,8 @@ Each fact is in ONE named graph: a document's nodes and the edges they own in
 ``id:graph/<doc id>``; shared nodes (agencies, cited documents, sectors,
 jurisdictions) in ``id:graph/shared``; a source file's own description
 (``prov:Entity``, its identifier) in the graph of its first document
-``id:graph/<source>-d1`` (a reload of the source drops all its ``<source>-d*`` graphs).
+``id:graph/<source>-d1`` (a reload of the source drops all its ``<source>-d*`` graphs). An edge
+goes with the source that stated it (:func:`edge_doc`).
 
 :func:`quads` yields pyoxigraph quads (the load path: no rdflib, no N-Quads text);
 :func:`to_dataset` gives the same quads as an rdflib Dataset (tests, export, SHACL).
@@ -203,7 +204,7 @@ def quad_chunks(rows: GraphRows, size: int = 200_000) -> Iterator[list[ox.Quad]]
     for e in rows.edges:
         if e.src not in labels or e.dst not in labels:
             raise BackendError(f"edge {e.type} refers to a node not in the rows: {e.src} → {e.dst}")
-        doc = doc_of(e.src, owner_source.get(e.src)) or doc_of(e.dst, owner_source.get(e.dst))
+        doc = edge_doc(e, owner_source)
         _write_edge(w, w.graph(doc), e, _iri_n(e.src, labels[e.src]), _iri_n(e.dst, labels[e.dst]),
                     e.src in generic)
         if len(w.out) >= size:
@@ -286,6 +287,21 @@ def _provenance(w: _Quads, g: ox.NamedNode, s: ox.NamedNode, props: dict) -> Non
     out.append(ox.Quad(sel, R.type, O_A.TextPositionSelector, g))
     out.append(ox.Quad(sel, O_A.start, _int(props["start"]), g))
     out.append(ox.Quad(sel, O_A.end, _int(props["end"]), g))
+
+
+def edge_doc(e: Edge, owner_source: dict[str, Optional[str]]) -> Optional[str]:
+    """The document whose graph holds an edge: that of an end owned by the source that stated the edge
+    (the start first); for an edge a source states between nodes it does not own (a SAME_AS from a
+    shared cited document to another source's document), the graph of that source's first document, so
+    the edge goes with the source that stated it, as in Neo4j (``sourceId``); without a source (the
+    authority's and an agency's own classification), the graph of an owned end, else the shared graph."""
+    for end in (e.src, e.dst):
+        owner = owner_source.get(end)
+        if owner and (e.source_id is None or owner == e.source_id):
+            doc = doc_of(end, owner)
+            if doc:
+                return doc
+    return f"{e.source_id}-d1" if e.source_id else None
 
 
 def _write_edge(w: _Quads, g: ox.NamedNode, e: Edge, s: ox.NamedNode, o: ox.NamedNode, generic: bool = False) -> None:

@@ -179,9 +179,8 @@ def test_removing_a_repealing_document_derives_the_end_of_force_again(tmp_path, 
     assert len(ended) == 1 and b"2019-01-01" in ended[0] and b"eof-a-d1" in ended[0], ended
 
 
-def test_removing_every_repealing_document_ends_no_force(tmp_path, neo4j_driver):
-    """Without b and c, a has no end of force, and the cited document only they named is gone.
-    Neo4j only: the RDF stores keep the cited document, because its owl:sameAs is written into the
-    graph of the document it names (a's), not of the citing source (reported in issue 13)."""
-    fresh = _removing_repeals(tmp_path, "neo4j", {"eof-b", "eof-c"})
+def test_removing_every_repealing_document_ends_no_force(tmp_path, backend):
+    """Without b and c, a has no end of force, and the cited document only they named is gone (on the
+    RDF stores too: the owl:sameAs b and c state to a's document is in their graphs, not in a's)."""
+    fresh = _removing_repeals(tmp_path, backend, {"eof-b", "eof-c"})
     assert not [q for q in fresh if b"endOfForce" in q or "《关于a的规定》".encode() in q]
