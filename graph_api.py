@@ -31,7 +31,6 @@ from policykg.answers import (AgencyTask, CitingDocument, CitingTask, DeadlineIn
 from policykg.dates import to_date
 from policykg.errors import InputError, QueryError
 from policykg.ids import natural_key
-from policykg.model import Extraction
 
 from backends import Backend, open_backend  # noqa: F401 (Backend: the protocol, re-exported)
 from backends import names as backend_names
