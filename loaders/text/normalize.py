@@ -20,8 +20,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate
 
-from loaders.text.nfkc import nfkc
+from loaders.text.nfkc import STABLE, nfkc
 from policykg.config import DATA_DIR
 from policykg.model import Span
 
@@ -116,19 +117,20 @@ class NormText:
         return out
 
 
-def _noise_lines(lines: list[str]) -> set[int]:
+def _noise_lines(stripped: list[str]) -> set[int]:
+    """Running headers, page numbers and page footers: whole lines of print furniture (lines given stripped)."""
+    headers, furniture = _noise_patterns()
+    return {i for i, s in enumerate(stripped) if s and (s in headers or furniture.match(s))}
+
+
+@lru_cache(maxsize=1)
+def _noise_patterns() -> tuple[frozenset[str], re.Pattern]:
+    """The running headers, and one alternation of the page-number and page-footer patterns (one match
+    call per line instead of one per pattern; a page-number line ``^\\s*6\\s*$`` matches stripped too)."""
     lex = ocr_lexicon()
-    headers = set(lex["running_headers"])
-    page = re.compile(_PAGE_NO.pattern % lex["page_number_max_digits"])
-    footers = [re.compile(p) for p in lex.get("page_footer_patterns", [])]
-    noise = set()
-    for i, ln in enumerate(lines):
-        s = ln.strip()
-        if not s:
-            continue
-        if s in headers or page.match(ln) or any(f.match(s) for f in footers):
-            noise.add(i)
-    return noise
+    page = _PAGE_NO.pattern % lex["page_number_max_digits"]
+    alternatives = [page, *lex.get("page_footer_patterns", [])]
+    return frozenset(lex["running_headers"]), re.compile("|".join(f"(?:{p})" for p in alternatives))
 
 
 def _layout_width(lines: list[str]) -> int | None:
@@ -148,37 +150,12 @@ def _layout_width(lines: list[str]) -> int | None:
 def normalize(original: str, source_id: str = "text") -> NormText:
     lex = ocr_lexicon()
     raw_lines = original.split("\n")
-    starts, pos = [], 0
-    for ln in raw_lines:
-        starts.append(pos)
-        pos += len(ln) + 1
-    noise = _noise_lines(raw_lines)
-    kept = [i for i, ln in enumerate(raw_lines) if i not in noise and ln.strip()]
+    starts = list(accumulate((len(ln) + 1 for ln in raw_lines), initial=0))
+    stripped = [ln.strip() for ln in raw_lines]
+    noise = _noise_lines(stripped)
+    kept = [i for i, s in enumerate(stripped) if s and i not in noise]
     full_width = _layout_width([raw_lines[i] for i in kept])
-
-    out: list[str] = []
-    offs: list[int] = []
-    uncertain: list[int] = []
-    prev_i = None
-    physical = ""  # the printed line so far: OCR splits a line at each placeholder
-    ph = lex["placeholder"]
-    for i in kept:
-        line = raw_lines[i]
-        if prev_i is not None:
-            if line.strip() == ph or raw_lines[prev_i].strip() == ph:
-                physical += line.strip()
-            elif _soft_break(physical.rstrip(), line, full_width):
-                physical = line
-            else:
-                physical = line
-                out.append("\n")
-                offs.append(starts[prev_i] + len(raw_lines[prev_i]))
-        else:
-            physical = line
-        out.append(line)
-        offs.extend(range(starts[i], starts[i] + len(line)))
-        prev_i = i
-    raw = "".join(out)
+    raw, offs = _join_lines(raw_lines, stripped, starts, kept, full_width, lex["placeholder"])
     raw, offs, hidden = _drop_invisible(raw, offs)
     text = nfkc(raw)
     if len(text) != len(raw):  # an expanding character (㈠, ﬁ …): map character by character
@@ -197,15 +174,52 @@ def normalize(original: str, source_id: str = "text") -> NormText:
     return norm
 
 
-def _soft_break(prev: str, line: str, full_width: int | None) -> bool:
-    """True when the break between two kept lines falls inside a sentence."""
+def _join_lines(raw_lines: list[str], stripped: list[str], starts: list[int], kept: list[int],
+                full_width: int | None, ph: str) -> tuple[str, list[int]]:
+    """The kept lines joined, with a hard break only where a sentence ends; the original offset of each character."""
+    out: list[str] = []
+    offs: list[int] = []
+    # 文号, date and chapter lines stand alone; each line is tested once (it is the next line of one break
+    # and the previous line of the following one)
+    standalone = {i: _STANDALONE.match(stripped[i]) is not None for i in kept} if full_width is not None else {}
+    prev_i = None
+    physical = ""  # the printed line so far: OCR splits a line at each placeholder
+    glued = False  # physical holds more than line prev_i (placeholder pieces were glued to it)
+    for i in kept:
+        line = raw_lines[i]
+        if prev_i is not None:
+            if stripped[i] == ph or stripped[prev_i] == ph:
+                physical += stripped[i]
+                glued = True
+            else:
+                prev = physical.rstrip()
+                alone = full_width is not None and (standalone[i] or (
+                    _STANDALONE.match(prev.strip()) is not None if glued else standalone[prev_i]))
+                if not _soft_break(prev, stripped[i], full_width, alone):
+                    out.append("\n")
+                    offs.append(starts[prev_i] + len(raw_lines[prev_i]))
+                physical = line
+                glued = False
+        else:
+            physical = line
+        out.append(line)
+        offs.extend(range(starts[i], starts[i] + len(line)))
+        prev_i = i
+    return "".join(out), offs
+
+
+_WRAPPED_MARKER = re.compile(r"^[（(][^（()）]{1,60}(?:牵头|负责|牽頭|負責)")
+
+
+def _soft_break(prev: str, nxt: str, full_width: int | None, standalone: bool) -> bool:
+    """True when the break between two kept lines falls inside a sentence (``nxt`` stripped; ``standalone``:
+    one of the two lines is a 文号, a date or a chapter heading)."""
     if not prev:
         return False
-    nxt = line.strip()
     if full_width is None:
         # paragraph text: join only an agency marker wrapped onto the next line
-        return bool(re.match(r"^[（(][^（()）]{1,60}(?:牵头|负责|牽頭|負責)", nxt)) and prev[-1] not in "。；;)）"
-    if _STANDALONE.match(nxt) or _STANDALONE.match(prev.strip()):
+        return bool(_WRAPPED_MARKER.match(nxt)) and prev[-1] not in "。；;)）"
+    if standalone:
         return False
     ends_sentence = prev[-1] in _SENT_END
     if _MARKER_START.match(nxt) and prev[-1] not in "，、,（(《“":
@@ -222,13 +236,30 @@ def _soft_break(prev: str, line: str, full_width: int | None) -> bool:
 
 
 def _nfkc_mapped(raw: str, offs: list[int]) -> tuple[str, list[int]]:
+    """NFKC character by character (an expanding character gets the offset of its source for each output
+    character); only the characters NFKC may change are looked at."""
     out: list[str] = []
     new_offs: list[int] = []
-    for c, o in zip(raw, offs):
-        nc = unicodedata.normalize("NFKC", c) if not c.isascii() else c
+    pos = 0
+    for m in _MAY_CHANGE.finditer(raw):
+        k = m.start()
+        out.append(raw[pos:k])
+        new_offs.extend(offs[pos:k])
+        nc = _char_nfkc(m.group(0))
         out.append(nc)
-        new_offs.extend([o] * len(nc))
+        new_offs.extend([offs[k]] * len(nc))
+        pos = k + 1
+    out.append(raw[pos:])
+    new_offs.extend(offs[pos:])
     return "".join(out), new_offs
+
+
+_MAY_CHANGE = re.compile(f"[^{STABLE}]")
+
+
+@lru_cache(maxsize=4096)
+def _char_nfkc(c: str) -> str:
+    return unicodedata.normalize("NFKC", c)
 
 
 # zero-width characters, bidi controls, soft hyphens and C0/C1 controls (tabs and newlines excepted):
@@ -328,24 +359,26 @@ def _restore_placeholders(text: str, offs: list[int], original: str, lex: dict) 
     if ph not in text:
         return text, []
     rules = lex["restorations"]
-    chars: list[str] | None = None
+    restored: list[tuple[int, str]] = []  # (position, the restored character)
     uncertain = []
-    for m in re.finditer(re.escape(ph), text):
-        k = m.start()
-        if original[offs[k]] != ph:
-            continue  # a full-width ！ typed by the author is punctuation
-        left1 = text[k - 1] if k > 0 else ""
-        left2 = text[max(0, k - 2):k]
-        right = text[k + 1] if k + 1 < len(text) else ""
-        if not (_is_cjk(left1) or _is_cjk(right)):
-            continue  # an ordinary exclamation mark in Latin text
-        found = {rules[key] for key in (left1, left2, ">" + right) if key in rules}
-        if len(found) == 1:
-            if chars is None:
-                chars = list(text)
-            chars[k] = found.pop()
-        else:
-            uncertain.append(k)
-    if chars is None:
+    k = text.find(ph)
+    while k != -1:
+        if original[offs[k]] == ph:  # (a full-width ！ typed by the author is punctuation)
+            left1 = text[k - 1] if k > 0 else ""
+            left2 = text[max(0, k - 2):k]
+            right = text[k + 1] if k + 1 < len(text) else ""
+            if _is_cjk(left1) or _is_cjk(right):  # (else an ordinary exclamation mark in Latin text)
+                found = {rules[key] for key in (left1, left2, ">" + right) if key in rules}
+                if len(found) == 1:
+                    restored.append((k, found.pop()))
+                else:
+                    uncertain.append(k)
+        k = text.find(ph, k + len(ph))
+    if not restored:
         return text, uncertain
-    return "".join(chars), uncertain
+    pieces, pos = [], 0
+    for k, c in restored:
+        pieces += (text[pos:k], c)
+        pos = k + 1
+    pieces.append(text[pos:])
+    return "".join(pieces), uncertain
