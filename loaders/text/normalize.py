@@ -110,10 +110,9 @@ class NormText:
     def lines(self) -> list[tuple[int, int]]:
         """(start, end) of each hard line of the normalised text, without the newline."""
         out, pos = [], 0
-        for m in re.finditer(r"\n", self.text):
-            out.append((pos, m.start()))
-            pos = m.end()
-        out.append((pos, len(self.text)))
+        for ln in self.text.split("\n"):
+            out.append((pos, pos + len(ln)))
+            pos += len(ln) + 1
         return out
 
 
