@@ -39,6 +39,7 @@ _NUMBER = re.compile(
 _NUMBER_CORE = re.compile(r"(?<=[\u4e00-\u9fff*＊])[〔\[(【〈„「]?(?:19|20)\d{2}[〕\])】〉‟」“”]?第?\d{1,5}[号號]")
 _PAREN_NUMBER = re.compile(r"\s*[(（]\s*(?P<num>[^()（）\n]{3,30}?[号號])\s*[)）]")
 _CLAUSE_END = ",;。:!?，；：！？\n|\t"
+_SPACES = re.compile(r"\s+")
 _SENTENCE_END = "。!?！？\n"
 
 
@@ -140,8 +141,7 @@ class _Bounds:
     """Separator positions in [lo, hi), so that 'start of my clause' is a bisect, not a scan back."""
 
     def __init__(self, s: str, lo: int, hi: int, chars: str):
-        self.pos = [m.start() for m in re.finditer("[" + re.escape(chars) + "]", s[lo:hi])]
-        self.pos = [p + lo for p in self.pos]
+        self.pos = [m.start() for m in _char_class(chars).finditer(s, lo, hi)]
         self.lo, self.hi = lo, hi
 
     def start_of(self, p: int) -> int:
@@ -151,6 +151,11 @@ class _Bounds:
     def end_of(self, p: int) -> int:
         k = bisect.bisect_left(self.pos, p)
         return self.pos[k] if k < len(self.pos) else self.hi
+
+
+@lru_cache(maxsize=4)
+def _char_class(chars: str) -> re.Pattern:
+    return re.compile("[" + re.escape(chars) + "]")
 
 
 def _masked(s: str, a: int, b: int, titles: list[tuple[int, int]]) -> str:
@@ -218,15 +223,14 @@ def extract_citations(norm: NormText, start: int, end: int, *, doc_id: str, task
     if end <= start:
         return []
     s, text, lex = norm.match, norm.text, _lex()
-    block = s[start:end]
-    if "《" not in block and "号" not in block:  # neither a title nor a 文号: most task texts
+    if s.find("《", start, end) == -1 and s.find("号", start, end) == -1:  # neither a title nor a 文号: most task texts
         return []
     found: list[tuple[int, int, str, Optional[str], Optional[str], bool]] = []  # a, b, cited, number, title, nested
     titles: list[tuple[int, int]] = []  # title interiors, masked for cue search
     consumed: list[tuple[int, int]] = []
     if "aliases" not in norm.cache:  # once per text: scanning the whole text per call is quadratic
         norm.cache["aliases"] = _aliases(s, text)
-    aliases = norm.cache["aliases"] if "《" in s[start:end] else {}
+    aliases = norm.cache["aliases"]  # (the block holds a 《, or no title is looked up)
     clauses = _Bounds(s, start, end, _CLAUSE_END)
     sents = _Bounds(s, start, end, _SENTENCE_END)
     i = s.find("《", start, end)
@@ -235,7 +239,7 @@ def extract_citations(norm: NormText, start: int, end: int, *, doc_id: str, task
         if j is None:
             i = s.find("《", i + 1, end)
             continue
-        title = re.sub(r"\s+", "", text[i + 1:j])
+        title = _SPACES.sub("", text[i + 1:j])
         titles.append((i + 1, j))
         b, number = j + 1, None
         pm = _PAREN_NUMBER.match(s, j + 1)
@@ -258,7 +262,7 @@ def extract_citations(norm: NormText, start: int, end: int, *, doc_id: str, task
                 if s[k] in _OPEN:
                     kj = _balanced(s, k, lex["title_max"])
                     if kj is not None and kj <= j:
-                        inner = re.sub(r"\s+", "", text[k + 1:kj])
+                        inner = _SPACES.sub("", text[k + 1:kj])
                         if len(inner) >= lex["title_min"]:
                             found.append((k, kj + 1, f"《{inner}》", None, inner, True))
                         k = kj

@@ -99,12 +99,15 @@ class NormText:
 
     def span(self, start: int, end: int) -> Span:
         """Span of normalised ``text[start:end]`` in the original text."""
-        start = max(0, min(start, len(self.text)))
-        end = max(start, min(end, len(self.text)))
+        n = len(self.text)
+        start = 0 if start < 0 else n if start > n else start
+        end = start if end < start else n if end > n else end
+        offsets = self.offsets
+        # orig_start and orig_end inlined (a span is made for every fact): end > start >= 0 below
+        o1 = offsets[start] if start < len(offsets) else len(self.original)
         if end == start:
-            o = self.orig_start(start)
-            return Span(self.source_id, o, o, "")
-        o1, o2 = self.orig_start(start), self.orig_end(end)
+            return Span(self.source_id, o1, o1, "")
+        o2 = offsets[end - 1] + 1
         return Span(self.source_id, o1, o2, self.original[o1:o2])
 
     def lines(self) -> list[tuple[int, int]]:
