@@ -18,6 +18,7 @@ from loaders.extract.provisions import Node
 
 _ITEM_LINE = re.compile(r"[（(][一二三四五六七八九十]+[）)]|\d{1,2}[.．、](?!\d)|[（(]\d{1,2}[）)]")
 _CLAUSE_END = ";；。:：\n"
+_CLAUSE_END_RX = re.compile("[" + _CLAUSE_END + "]")
 
 
 @dataclass
@@ -127,11 +128,11 @@ def _uniq(bodies: list[Body]) -> list[Body]:
 def _title(match: str, a: int, b: int, first: Body) -> tuple[int, int]:
     """The clause (between ；。：) holding the first duty-bearer."""
     s = first.start
-    while s > a and match[s - 1] not in _CLAUSE_END:
-        s -= 1
-    e = first.end
-    while e < b and match[e] not in _CLAUSE_END:
-        e += 1
+    if s > a:  # back to just after the last clause end before the body, or to a
+        last_end = max(match.rfind(c, a, s) for c in _CLAUSE_END)
+        s = last_end + 1 if last_end != -1 else a
+    m = _CLAUSE_END_RX.search(match, first.end, b)  # on to the first clause end after it, or to b
+    e = m.start() if m else max(first.end, b)
     while s < e and match[s] in " \t":
         s += 1
     return s, e

@@ -18,6 +18,9 @@ MARKERS = [
     ("item", re.compile(r"(?P<n>\d{1,6})(?:[.．、](?!\d)|\s*[.．](?!\d)|[)）](?=\s*[\u4e00-\u9fff“]))")),
     ("subitem", re.compile(r"[（(](?P<n>\d{1,3})[）)]")),
 ]
+# the characters a marker can start with (besides the decimal digits of "item", \d): a line starting with
+# anything else is tested against no pattern
+_MARKER_FIRST = frozenset("第一二三四五六七八九十（(")
 RANK = {"chapter": 0, "article": 1, "part": 2, "section": 3, "item": 4, "subitem": 5}
 
 
@@ -59,6 +62,8 @@ def _line_marker(line: str, in_article: bool, table_row: bool) -> Optional[tuple
             mm = MARKERS[4][1].match(s)
             if mm:
                 return "item", _Shifted(mm, m.end())
+        return None
+    if not s or not (s[0] in _MARKER_FIRST or s[0].isdecimal()):
         return None
     for level, rx in MARKERS:
         m = rx.match(s)

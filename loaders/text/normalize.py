@@ -224,7 +224,7 @@ def _soft_break(prev: str, nxt: str, full_width: int | None, standalone: bool) -
     if standalone:
         return False
     ends_sentence = prev[-1] in _SENT_END
-    if _MARKER_START.match(nxt) and prev[-1] not in "，、,（(《“":
+    if prev[-1] not in "，、,（(《“" and _MARKER_START.match(nxt):
         return False
     if ends_sentence and _width(prev) < full_width - 4:
         return False
@@ -247,7 +247,7 @@ def _nfkc_mapped(raw: str, offs: list[int]) -> tuple[str, list[int]]:
         k = m.start()
         out.append(raw[pos:k])
         new_offs.extend(offs[pos:k])
-        nc = _char_nfkc(m.group(0))
+        nc = unicodedata.normalize("NFKC", m.group(0))
         out.append(nc)
         new_offs.extend([offs[k]] * len(nc))
         pos = k + 1
@@ -257,11 +257,6 @@ def _nfkc_mapped(raw: str, offs: list[int]) -> tuple[str, list[int]]:
 
 
 _MAY_CHANGE = re.compile(f"[^{STABLE}]")
-
-
-@lru_cache(maxsize=4096)
-def _char_nfkc(c: str) -> str:
-    return unicodedata.normalize("NFKC", c)
 
 
 # zero-width characters, bidi controls, soft hyphens and C0/C1 controls (tabs and newlines excepted):
