@@ -229,6 +229,8 @@ def bodies_in(text: str, match: str, a: int, b: int, known: frozenset[str] = fro
     out: list[Body] = []
     # the paragraph alone, in its own offsets (k = 0 is a), so masking copies only the paragraph
     seg = match[a:b]
+    if not _rx("suffix").search(seg):  # (masking below only hides characters: it adds no organ suffix)
+        return []
     if "以下" in seg:  # an alias note (以下简称X) is not part of the name before it
         seg = _ALIAS.sub(lambda m: "\u3000" * len(m.group(0)), seg)
     if _ITEM.search(seg):
