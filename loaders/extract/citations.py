@@ -140,8 +140,14 @@ def _number_matches(s: str, start: int, end: int):
 class _Bounds:
     """Separator positions in [lo, hi), so that 'start of my clause' is a bisect, not a scan back."""
 
-    def __init__(self, s: str, lo: int, hi: int, chars: str):
-        self.pos = [m.start() for m in _char_class(chars).finditer(s, lo, hi)]
+    def __init__(self, norm: NormText, lo: int, hi: int, chars: str):
+        # the separators of the whole text are found once per text (a call per task block would
+        # rescan each block); those of [lo, hi) are a slice of them
+        key = f"separators {chars}"
+        every = norm.cache.get(key)
+        if every is None:
+            every = norm.cache[key] = [m.start() for m in _char_class(chars).finditer(norm.match)]
+        self.pos = every[bisect.bisect_left(every, lo):bisect.bisect_left(every, hi)]
         self.lo, self.hi = lo, hi
 
     def start_of(self, p: int) -> int:
@@ -231,8 +237,8 @@ def extract_citations(norm: NormText, start: int, end: int, *, doc_id: str, task
     if "aliases" not in norm.cache:  # once per text: scanning the whole text per call is quadratic
         norm.cache["aliases"] = _aliases(s, text)
     aliases = norm.cache["aliases"]  # (the block holds a 《, or no title is looked up)
-    clauses = _Bounds(s, start, end, _CLAUSE_END)
-    sents = _Bounds(s, start, end, _SENTENCE_END)
+    clauses = _Bounds(norm, start, end, _CLAUSE_END)
+    sents = _Bounds(norm, start, end, _SENTENCE_END)
     i = s.find("《", start, end)
     while 0 <= i < end:
         j = _balanced(s, i, lex["title_max"])
@@ -269,7 +275,8 @@ def extract_citations(norm: NormText, start: int, end: int, *, doc_id: str, task
                 k += 1
         i = s.find("《", j + 1, end)
     consumed_starts = [a for a, _ in consumed]  # in text order
-    for m in _number_matches(s, start, end):
+    has_hao = s.find("号", start, end) != -1 or s.find("號", start, end) != -1  # (every 文号 ends in one)
+    for m in _number_matches(s, start, end) if has_hao else ():
         k = bisect.bisect_right(consumed_starts, m.start("year")) - 1
         if k >= 0 and m.start("year") < consumed[k][1]:
             continue
