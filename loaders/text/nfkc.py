@@ -38,6 +38,8 @@ def nfkc(s: str) -> str:
         return s
     for c, n in _FREQUENT_NFKC:
         s = s.replace(c, n)
+    if unicodedata.is_normalized("NFKC", s):  # (a C loop: the frequent characters were all there was)
+        return s
     out: list[str] = []
     pos = 0
     for m in _UNSTABLE_RUN.finditer(s):

@@ -21,6 +21,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate
+from typing import Iterator
 
 from loaders.text.nfkc import STABLE, nfkc
 from policykg.config import DATA_DIR
@@ -267,7 +268,7 @@ _INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u
 
 def _drop_invisible(text: str, offs: list[int]) -> tuple[str, list[int], int]:
     """The text without invisible characters, its offsets, and how many were dropped."""
-    if not _INVISIBLE.search(text):
+    if _all_printable(text) or not _INVISIBLE.search(text):
         return text, offs, 0
     chars: list[str] = []
     new_offs: list[int] = []
@@ -282,7 +283,34 @@ def _drop_invisible(text: str, offs: list[int]) -> tuple[str, list[int], int]:
     return "".join(chars), new_offs, dropped
 
 
+def _all_printable(text: str) -> bool:
+    """No character but line breaks, tabs and spaces is unprintable (a control or format character): then
+    none is invisible. ``str.isprintable`` runs some 20 times faster than a regular expression scan."""
+    return text.replace("\n", "").replace("\t", "").replace("\u3000", "").replace("\xa0", "").isprintable()
+
+
 _SPACE = re.compile(r"[ \t\u3000\xa0]+")
+
+
+def _space_runs(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each run of spaces and tabs, as ``_SPACE.finditer`` gives them. In an NFKC text (no
+    ideographic or no-break space left) they are found with ``str.find``: layout spaces are rare, and a
+    regular expression scan of the whole text costs some 20 times more."""
+    if "\u3000" in text or "\xa0" in text:
+        yield from (m.span() for m in _SPACE.finditer(text))
+        return
+    n = len(text)
+    space, tab = text.find(" "), text.find("\t")  # the next of each (-1: none left)
+    while space != -1 or tab != -1:
+        a = space if tab == -1 or (space != -1 and space < tab) else tab
+        b = a + 1
+        while b < n and text[b] in " \t":
+            b += 1
+        yield a, b
+        if space != -1 and space < b:
+            space = text.find(" ", b)
+        if tab != -1 and tab < b:
+            tab = text.find("\t", b)
 
 
 def _drop_layout_spaces(text: str, offs: list[int]) -> tuple[str, list[int]]:
@@ -291,8 +319,7 @@ def _drop_layout_spaces(text: str, offs: list[int]) -> tuple[str, list[int]]:
     keep_offs: list[int] = []
     pos = 0
     n = len(text)
-    for m in _SPACE.finditer(text):
-        a, b = m.span()
+    for a, b in _space_runs(text):
         left = text[a - 1] if a > 0 else "\n"
         right = text[b] if b < n else "\n"
         drop = (left == "\n" or right == "\n" or _is_cjk(left) or _is_cjk(right)
@@ -302,11 +329,10 @@ def _drop_layout_spaces(text: str, offs: list[int]) -> tuple[str, list[int]]:
             keep_offs.extend(offs[pos:a + 1])
             pos = b
             continue
-        if not drop:
-            b = a + 1  # keep one space between Latin words
-            keep_chars.append(text[pos:b])
-            keep_offs.extend(offs[pos:b])
-            pos = m.end()
+        if not drop:  # keep one space between Latin words
+            keep_chars.append(text[pos:a + 1])
+            keep_offs.extend(offs[pos:a + 1])
+            pos = b
             continue
         keep_chars.append(text[pos:a])
         keep_offs.extend(offs[pos:a])
