@@ -38,6 +38,21 @@ _STANDALONE = re.compile(
     r"|[0-9０-９一二三四五六七八九十〇○零]{4}年[0-9０-９一二三四五六七八九十]{1,2}月[0-9０-９一二三四五六七八九十]{1,3}日"
     r"|第[一二三四五六七八九十百零〇]+章.{0,20})\s*$"
 )
+# what those lines can start or end with (a cheap test before the patterns)
+_MARKER_FIRST = frozenset("一二三四五六七八九十百（(0123456789０１２３４５６７８９第牵责牽責配〔")
+_STANDALONE_LAST = frozenset("号號日")
+
+
+def _starts_with_marker(s: str) -> bool:
+    """``_MARKER_START`` matches the stripped line ``s``."""
+    return s[:1] in _MARKER_FIRST and _MARKER_START.match(s) is not None
+
+
+def _stands_alone(s: str) -> bool:
+    """``_STANDALONE`` matches the stripped line ``s``: a 文号 ends in 号, a date in 日, a chapter starts with 第."""
+    return (s[-1:] in _STANDALONE_LAST or s[:1] == "第") and _STANDALONE.match(s) is not None
+
+
 _PAGE_NO = re.compile(r"^\s*[0-9０-９]{1,%d}\s*$")
 
 
@@ -184,7 +199,7 @@ def _join_lines(raw_lines: list[str], stripped: list[str], starts: list[int], ke
     offs: list[int] = []
     # 文号, date and chapter lines stand alone; each line is tested once (it is the next line of one break
     # and the previous line of the following one)
-    standalone = {i: _STANDALONE.match(stripped[i]) is not None for i in kept} if full_width is not None else {}
+    standalone = {i: _stands_alone(stripped[i]) for i in kept} if full_width is not None else {}
     prev_i = None
     physical = ""  # the printed line so far: OCR splits a line at each placeholder
     glued = False  # physical holds more than line prev_i (placeholder pieces were glued to it)
@@ -197,7 +212,7 @@ def _join_lines(raw_lines: list[str], stripped: list[str], starts: list[int], ke
             else:
                 prev = physical.rstrip()
                 alone = full_width is not None and (standalone[i] or (
-                    _STANDALONE.match(prev.strip()) is not None if glued else standalone[prev_i]))
+                    _stands_alone(prev.strip()) if glued else standalone[prev_i]))
                 if not _soft_break(prev, stripped[i], full_width, alone):
                     out.append("\n")
                     offs.append(starts[prev_i] + len(raw_lines[prev_i]))
@@ -225,7 +240,7 @@ def _soft_break(prev: str, nxt: str, full_width: int | None, standalone: bool) -
     if standalone:
         return False
     ends_sentence = prev[-1] in _SENT_END
-    if prev[-1] not in "，、,（(《“" and _MARKER_START.match(nxt):
+    if prev[-1] not in "，、,（(《“" and _starts_with_marker(nxt):
         return False
     if ends_sentence and _width(prev) < full_width - 4:
         return False
