@@ -219,11 +219,9 @@ def _norm_pos(norm: NormText, orig: int) -> int:
     return bisect.bisect_left(norm.offsets, orig)
 
 
-_WHITESPACE = re.compile(r"\s+")
-
-
 def _clean(s: str) -> str:
-    return _WHITESPACE.sub("", s)
+    """``s`` without whitespace (str.split splits at the characters ``\\s`` matches, some ten times faster)."""
+    return "".join(s.split())
 
 
 @lru_cache(maxsize=4096)
@@ -258,7 +256,7 @@ def _year_date(year: Optional[int]) -> Optional[date]:
 
 
 def _self_citation(c: Citation, d: DocDraft) -> bool:
-    if d.doc_number and c.cited_number and _WHITESPACE.sub("", c.cited_number) == d.doc_number:
+    if d.doc_number and c.cited_number and _clean(c.cited_number) == d.doc_number:
         return True
     if d.title and c.cited_title and c.cited_title.strip("《》") == d.title.strip("《》"):
         return True

@@ -192,8 +192,6 @@ def _sentence_end(match: str, k: int, end: int) -> int:
     return m.start() if m else max(k, end)
 
 
-_WHITESPACE = re.compile(r"\s+")
-
-
 def _clean(s: str) -> str:
-    return _WHITESPACE.sub("", s)
+    """``s`` without whitespace (str.split splits at the characters ``\\s`` matches, some ten times faster)."""
+    return "".join(s.split())
