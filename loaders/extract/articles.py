@@ -33,13 +33,27 @@ class ArticleProvision:
     bodies: list[Body] = field(default_factory=list)
 
 
+class _AnyOf:
+    """``re.compile("|".join(patterns)).search``, as a truth value, in two searches: the patterns anchored at
+    the start (^…) apart from the others. An alternation with a ^ branch is tried at every position, while
+    alternatives that all start with a character let the search skip to where one of them stands."""
+
+    def __init__(self, patterns: list[str]):
+        anchored = [p for p in patterns if p.startswith("^")]
+        others = [p for p in patterns if not p.startswith("^")]
+        self._searches = [re.compile("|".join(ps)).search for ps in (anchored, others) if ps]
+
+    def search(self, s: str) -> bool:
+        return any(search(s) for search in self._searches)
+
+
 @lru_cache(maxsize=None)
-def _rx(name: str) -> re.Pattern:
+def _rx(name: str) -> re.Pattern | _AnyOf:
     lx = lexicon("provisions")
     if name == "not_provision":
-        return re.compile("|".join(lx["not_provision"]))
+        return _AnyOf(lx["not_provision"])
     if name == "liability":
-        return re.compile("|".join(lx["liability_cues"]))
+        return _AnyOf(lx["liability_cues"])
     if name == "liability_chapter":
         return re.compile("|".join(map(re.escape, lx["liability_chapters"])))
     raise KeyError(name)
@@ -75,7 +89,8 @@ def article_provisions(text: str, match: str, n: Node, known: frozenset[str] = f
     paras = paragraphs(match, a, b)
     found: list[tuple[int, tuple[int, int], list[Body]]] = []
     for k, (s, e) in enumerate(paras, 1):
-        if ("本" in match[s:e] or "为" in match[s:e]) and _rx("not_provision").search(match[s:e].strip()):
+        para = match[s:e]
+        if ("本" in para or "为" in para) and _rx("not_provision").search(para.strip()):
             # a definition, the scope, the commencement
             continue
         bodies = bodies_in(text, match, s, e, known)
