@@ -266,6 +266,8 @@ def _strip_bare(match: str, s: int, e: int) -> str:
 def _outermost(conj: list[_Conj]) -> list[_Conj]:
     """The conjuncts no other one holds (start no later, end no earlier; two equal spans drop each other),
     in their order: from the furthest end among those starting before or with each, not from all pairs."""
+    if all(a.start < b.start and a.end < b.end for a, b in zip(conj, conj[1:])):
+        return list(conj)  # each starts and ends after the one before: none holds another (the usual case)
     order = sorted(range(len(conj)), key=lambda i: conj[i].start)
     held = [False] * len(conj)
     reach = -1  # furthest end among conjuncts starting before the current start
