@@ -83,11 +83,22 @@ def canonical(name: str, issuer: Optional[str]) -> tuple[Optional[str], Optional
 
 
 def make_ref(norm: NormText, unit: Unit, issuer: Optional[str]) -> AgencyRef:
-    # a bare field name (发展改革, 公安 in "…等行政主管部门") names a kind of department: a role
-    generic = is_generic(unit.name) or not looks_like_unit(unit.name)
-    canon, jur, level = (None, None, None) if generic else canonical(unit.name, issuer)
+    # a name is read once per text (the same agencies lead task after task)
+    readings = norm.cache.setdefault("agency readings", {})
+    reading = readings.get((unit.name, issuer))
+    if reading is None:
+        reading = readings[unit.name, issuer] = _reading(unit.name, issuer)
+    canon, jur, sector, level, generic = reading
     return AgencyRef(name=unit.name, span=norm.span(unit.start, unit.end), canonical=canon,
-                     jurisdiction=jur, sector=sector_of(unit.name), level=level, generic=generic)
+                     jurisdiction=jur, sector=sector, level=level, generic=generic)
+
+
+def _reading(name: str, issuer: Optional[str]) -> tuple:
+    """(canonical, jurisdiction, sector, level, generic) of a written name in a document of ``issuer``."""
+    # a bare field name (发展改革, 公安 in "…等行政主管部门") names a kind of department: a role
+    generic = is_generic(name) or not looks_like_unit(name)
+    canon, jur, level = (None, None, None) if generic else canonical(name, issuer)
+    return canon, jur, sector_of(name), level, generic
 
 
 _MODAL = r"(?:将(?![来其要])|要(?!求)|应当|应(?![用急])|须|需(?!求|要)|具体负责|负责|可(?![能以行])|按照职责分工|按职责分工)"
