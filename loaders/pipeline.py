@@ -199,11 +199,12 @@ def _assign_targets(found, task_ranges: list[tuple[int, int, str]], norm: NormTe
     counts: dict[str, int] = defaultdict(int)
     out = []
     for t in found:
-        p = bisect.bisect_right(starts, _norm_pos(norm, t.span.start)) - 1
+        pos = _norm_pos(norm, t.span.start)
+        p = bisect.bisect_right(starts, pos) - 1
         owner = None
         if p >= 0:
             a, b, task_id = task_ranges[p]
-            if _norm_pos(norm, t.span.start) < b:
+            if pos < b:
                 owner = task_id
         key = owner or doc_id
         counts[key] += 1
@@ -219,7 +220,8 @@ def _norm_pos(norm: NormText, orig: int) -> int:
 
 
 def _clean(s: str) -> str:
-    return re.sub(r"\s+", "", s)
+    """``s`` without whitespace (str.split splits at the characters ``\\s`` matches, some ten times faster)."""
+    return "".join(s.split())
 
 
 @lru_cache(maxsize=4096)
@@ -237,10 +239,13 @@ def _ascii_path(path: str) -> str:
     return "-".join(out) or "root"
 
 
+_PLAN_YEAR = re.compile(r"((?:19|20)\d{2})年(?:度|重点|政府|市政府|全市|工作|主要)")
+
+
 def _doc_year(d: DocDraft, match: str) -> Optional[int]:
     """The plan year of a yearly plan (2011年重点工作…): targets without a year of their own get it."""
     for s in (d.title or "", match[d.body_start:d.body_start + 300]):
-        m = re.search(r"((?:19|20)\d{2})年(?:度|重点|政府|市政府|全市|工作|主要)", s)
+        m = _PLAN_YEAR.search(s)
         if m:
             return int(m.group(1))
     return None
@@ -251,7 +256,7 @@ def _year_date(year: Optional[int]) -> Optional[date]:
 
 
 def _self_citation(c: Citation, d: DocDraft) -> bool:
-    if d.doc_number and c.cited_number and re.sub(r"\s", "", c.cited_number) == d.doc_number:
+    if d.doc_number and c.cited_number and _clean(c.cited_number) == d.doc_number:
         return True
     if d.title and c.cited_title and c.cited_title.strip("《》") == d.title.strip("《》"):
         return True

@@ -83,29 +83,52 @@ def canonical(name: str, issuer: Optional[str]) -> tuple[Optional[str], Optional
 
 
 def make_ref(norm: NormText, unit: Unit, issuer: Optional[str]) -> AgencyRef:
-    # a bare field name (发展改革, 公安 in "…等行政主管部门") names a kind of department: a role
-    generic = is_generic(unit.name) or not looks_like_unit(unit.name)
-    canon, jur, level = (None, None, None) if generic else canonical(unit.name, issuer)
+    # a name is read once per text (the same agencies lead task after task)
+    readings = norm.cache.setdefault("agency readings", {})
+    reading = readings.get((unit.name, issuer))
+    if reading is None:
+        reading = readings[unit.name, issuer] = _reading(unit.name, issuer)
+    canon, jur, sector, level, generic = reading
     return AgencyRef(name=unit.name, span=norm.span(unit.start, unit.end), canonical=canon,
-                     jurisdiction=jur, sector=sector_of(unit.name), level=level, generic=generic)
+                     jurisdiction=jur, sector=sector, level=level, generic=generic)
+
+
+def _reading(name: str, issuer: Optional[str]) -> tuple:
+    """(canonical, jurisdiction, sector, level, generic) of a written name in a document of ``issuer``."""
+    # a bare field name (发展改革, 公安 in "…等行政主管部门") names a kind of department: a role
+    generic = is_generic(name) or not looks_like_unit(name)
+    canon, jur, level = (None, None, None) if generic else canonical(name, issuer)
+    return canon, jur, sector_of(name), level, generic
 
 
 _MODAL = r"(?:将(?![来其要])|要(?!求)|应当|应(?![用急])|须|需(?!求|要)|具体负责|负责|可(?![能以行])|按照职责分工|按职责分工)"
 
 
-def mentions_in(norm: NormText, start: int, end: int, doc_id: str, issuer: Optional[str]) -> list[AgencyMention]:
-    """Duty-bearers named in running text: 财政部门要…, 第四条 X负责…, 由X负责处理."""
-    text, match = norm.text, norm.match
+_ARTICLE_HEAD = re.compile(r"(?:第[一二三四五六七八九十百]+条)?\s*")
+_ALIAS_NOTE = re.compile(r"[（(]以下简称[^）)]*[）)]")
+_NON_DEPARTMENT_TAIL = re.compile(r"(?:和|及)?(?:普通高校|文联)$")
+_SENTENCE_STOP = re.compile("[。；;\n]")
+
+
+@lru_cache(maxsize=1)
+def _mention_patterns() -> tuple[re.Pattern, re.Pattern]:
+    """The subject tail of a duty-bearer (from the lexicon), and a clause subject followed by a modal."""
     tail = re.compile(_lex()["mention_subject_tail"])
     rx = re.compile(r"(?:^|(?<=[。；;，,：:\n]))(?:第[一二三四五六七八九十百]+条)?\s*(?P<subj>[^，,。；;：:\n]{2,120}?)"
                     r"(?P<modal>" + _MODAL + r")")
+    return tail, rx
+
+
+def mentions_in(norm: NormText, start: int, end: int, doc_id: str, issuer: Optional[str]) -> list[AgencyMention]:
+    """Duty-bearers named in running text: 财政部门要…, 第四条 X负责…, 由X负责处理."""
+    text, match = norm.text, norm.match
+    tail, rx = _mention_patterns()
     out: list[AgencyMention] = []
     seen: set[tuple[str, int]] = set()
     for m in rx.finditer(match, start, end):
         a, b = m.start("subj"), m.end("subj")
         # the subject proper: after an article number, after 由 / 是 / a relative clause (…的)
-        head = re.match(r"^(?:第[一二三四五六七八九十百]+条)?\s*", match[a:b])
-        a += head.end()
+        a = _ARTICLE_HEAD.match(match, a, b).end()
         for cue in ("由", "是", "对", "的"):
             k = match.rfind(cue, a, b) if cue != "对" else match.find(cue, a, b)
             if k != -1 and b - k > 3 and not (cue in "是对" and k - a < 2):
@@ -115,8 +138,8 @@ def mentions_in(norm: NormText, start: int, end: int, doc_id: str, issuer: Optio
                     a = k + 1
         subj = match[a:b]
         # strip an alias note (以下简称…) and connectors before the modal
-        subj_clean = re.sub(r"[（(]以下简称[^）)]*[）)]", "", subj)
-        if not tail.search(re.sub(r"(?:和|及)?(?:普通高校|文联)$", lambda x: "部门" if x.group(0) else "", subj_clean)) \
+        subj_clean = _ALIAS_NOTE.sub("", subj)
+        if not tail.search(_NON_DEPARTMENT_TAIL.sub(lambda x: "部门" if x.group(0) else "", subj_clean)) \
                 and not tail.search(subj_clean):
             continue
         sentence_end = _sentence_end(match, m.end(), end)
@@ -131,13 +154,17 @@ def mentions_in(norm: NormText, start: int, end: int, doc_id: str, issuer: Optio
     return out
 
 
+_LISTED_SECTORS = re.compile(r"等[^、，,]{0,8}(?:行政主管部门|部门|单位)(?:按照职责分工)?$")
+_HEAD_JOINS = re.compile(r"(?<=部门|文联|中心|政府)(?:和|及|与)")
+
+
 def _subject_units(text: str, match: str, a: int, b: int) -> list[Unit]:
     subj = match[a:b]
     # 发展改革、…、食品药品监管等行政主管部门 → the listed sectors
-    m = re.search(r"等[^、，,]{0,8}(?:行政主管部门|部门|单位)(?:按照职责分工)?$", subj)
+    m = _LISTED_SECTORS.search(subj)
     if m:
         return split_units(text, match, a, a + m.start())
-    m = re.search(r"[（(]以下简称[^）)]*[）)]", subj)
+    m = _ALIAS_NOTE.search(subj)
     if m:
         b = a + m.start()
     listed = split_units(text, match, a, b)
@@ -146,7 +173,7 @@ def _subject_units(text: str, match: str, a: int, b: int) -> list[Unit]:
         return [Unit(text[listed[0].start:listed[-1].end], listed[0].start, listed[-1].end)]
     units = []
     for u in _split_each(listed):
-        parts = re.split(r"(?<=部门|文联|中心|政府)(?:和|及|与)", u.name)
+        parts = _HEAD_JOINS.split(u.name)
         if len(parts) > 1:
             pos = u.start
             for p in parts:
@@ -172,10 +199,10 @@ def _split_each(units: list[Unit]) -> list[Unit]:
 
 
 def _sentence_end(match: str, k: int, end: int) -> int:
-    while k < end and match[k] not in "。；;\n":
-        k += 1
-    return k
+    m = _SENTENCE_STOP.search(match, k, end)
+    return m.start() if m else max(k, end)
 
 
 def _clean(s: str) -> str:
-    return re.sub(r"\s+", "", s)
+    """``s`` without whitespace (str.split splits at the characters ``\\s`` matches, some ten times faster)."""
+    return "".join(s.split())

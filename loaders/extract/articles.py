@@ -18,6 +18,7 @@ from loaders.extract.provisions import Node
 
 _ITEM_LINE = re.compile(r"[（(][一二三四五六七八九十]+[）)]|\d{1,2}[.．、](?!\d)|[（(]\d{1,2}[）)]")
 _CLAUSE_END = ";；。:：\n"
+_CLAUSE_END_RX = re.compile("[" + _CLAUSE_END + "]")
 
 
 @dataclass
@@ -32,13 +33,27 @@ class ArticleProvision:
     bodies: list[Body] = field(default_factory=list)
 
 
+class _AnyOf:
+    """``re.compile("|".join(patterns)).search``, as a truth value, in two searches: the patterns anchored at
+    the start (^…) apart from the others. An alternation with a ^ branch is tried at every position, while
+    alternatives that all start with a character let the search skip to where one of them stands."""
+
+    def __init__(self, patterns: list[str]):
+        anchored = [p for p in patterns if p.startswith("^")]
+        others = [p for p in patterns if not p.startswith("^")]
+        self._searches = [re.compile("|".join(ps)).search for ps in (anchored, others) if ps]
+
+    def search(self, s: str) -> bool:
+        return any(search(s) for search in self._searches)
+
+
 @lru_cache(maxsize=None)
-def _rx(name: str) -> re.Pattern:
+def _rx(name: str) -> re.Pattern | _AnyOf:
     lx = lexicon("provisions")
     if name == "not_provision":
-        return re.compile("|".join(lx["not_provision"]))
+        return _AnyOf(lx["not_provision"])
     if name == "liability":
-        return re.compile("|".join(lx["liability_cues"]))
+        return _AnyOf(lx["liability_cues"])
     if name == "liability_chapter":
         return re.compile("|".join(map(re.escape, lx["liability_chapters"])))
     raise KeyError(name)
@@ -74,7 +89,8 @@ def article_provisions(text: str, match: str, n: Node, known: frozenset[str] = f
     paras = paragraphs(match, a, b)
     found: list[tuple[int, tuple[int, int], list[Body]]] = []
     for k, (s, e) in enumerate(paras, 1):
-        if ("本" in match[s:e] or "为" in match[s:e]) and _rx("not_provision").search(match[s:e].strip()):
+        para = match[s:e]
+        if ("本" in para or "为" in para) and _rx("not_provision").search(para.strip()):
             # a definition, the scope, the commencement
             continue
         bodies = bodies_in(text, match, s, e, known)
@@ -127,11 +143,11 @@ def _uniq(bodies: list[Body]) -> list[Body]:
 def _title(match: str, a: int, b: int, first: Body) -> tuple[int, int]:
     """The clause (between ；。：) holding the first duty-bearer."""
     s = first.start
-    while s > a and match[s - 1] not in _CLAUSE_END:
-        s -= 1
-    e = first.end
-    while e < b and match[e] not in _CLAUSE_END:
-        e += 1
+    if s > a:  # back to just after the last clause end before the body, or to a
+        last_end = max(match.rfind(c, a, s) for c in _CLAUSE_END)
+        s = last_end + 1 if last_end != -1 else a
+    m = _CLAUSE_END_RX.search(match, first.end, b)  # on to the first clause end after it, or to b
+    e = m.start() if m else max(first.end, b)
     while s < e and match[s] in " \t":
         s += 1
     return s, e

@@ -45,6 +45,7 @@ def normalise(value: float, unit: str) -> tuple[float, str]:
 
 _ANCHOR = re.compile(r"以下|至|到|—|-|~")
 _STOPS = ",;。，；：:\n"
+_STOP_RX = re.compile("[" + re.escape(_STOPS) + "]")
 
 
 def bounds_in(s: str) -> list[tuple[int, int, str, float, str]]:
@@ -54,9 +55,11 @@ def bounds_in(s: str) -> list[tuple[int, int, str, float, str]]:
     for m in _ANCHOR.finditer(s):  # only clauses with a range word are read closely
         if m.start() < done:
             continue
-        a = max(s.rfind(c, 0, m.start()) for c in _STOPS) + 1
-        ends = [k for k in (s.find(c, m.end()) for c in _STOPS) if k != -1]
-        b = min(ends) if ends else len(s)
+        # after the last stop before the anchor: the previous clause's end is one, so look back only to it
+        # (a find of every stop character from the start of the text, per anchor, was quadratic)
+        a = max(s.rfind(c, max(done, 0), m.start()) for c in _STOPS) + 1
+        stop = _STOP_RX.search(s, m.end())  # the first stop after the anchor
+        b = stop.start() if stop else len(s)
         done = b
         out.extend((x + a, y + a, comp, v, u) for x, y, comp, v, u in _bounds_in_clause(s[a:b]))
     return out

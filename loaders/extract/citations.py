@@ -39,6 +39,7 @@ _NUMBER = re.compile(
 _NUMBER_CORE = re.compile(r"(?<=[\u4e00-\u9fff*＊])[〔\[(【〈„「]?(?:19|20)\d{2}[〕\])】〉‟」“”]?第?\d{1,5}[号號]")
 _PAREN_NUMBER = re.compile(r"\s*[(（]\s*(?P<num>[^()（）\n]{3,30}?[号號])\s*[)）]")
 _CLAUSE_END = ",;。:!?，；：！？\n|\t"
+_SPACES = re.compile(r"\s+")
 _SENTENCE_END = "。!?！？\n"
 
 
@@ -113,15 +114,32 @@ def _is_prefix_char(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff" or ch in "*＊"
 
 
+# the longest _NUMBER_CORE match: bracket, year, bracket, 第, five digits, 号
+_CORE_MAX = 13
+
+
 def _number_matches(s: str, start: int, end: int):
     """The matches of ``_NUMBER.finditer(s, start, end)``, found from their year on.
 
     A prefix character is never a bracket or a digit, so _NUMBER matches at p exactly when the run of
     prefix characters from p ends, at most 12 characters on, where _NUMBER_CORE matches; the leftmost p
-    is the run's start, the previous match's end or 12 characters back."""
+    is the run's start, the previous match's end or 12 characters back.
+
+    A core match ends in the only 号/號 it holds, so the leftmost one is the one ending at the first 号
+    that ends any: only the 13 characters before each 号 are searched (_NUMBER_CORE begins with a
+    lookbehind, and its scan over a whole document was half the time of the citations)."""
     pos = start
+    hao = _hao_positions(s, start, end)
+    k = 0
     while True:
-        core = _NUMBER_CORE.search(s, pos + 1, end)
+        core = None
+        while k < len(hao):
+            h = hao[k]
+            if h > pos:
+                core = _NUMBER_CORE.search(s, max(pos + 1, h + 1 - _CORE_MAX), h + 1)
+                if core is not None:
+                    break  # (the same 号 is looked at again from the new position on)
+            k += 1
         if core is None:
             return
         q = core.start()
@@ -136,12 +154,28 @@ def _number_matches(s: str, start: int, end: int):
         pos = m.end()
 
 
+def _hao_positions(s: str, start: int, end: int) -> list[int]:
+    """Where 号 and 號 stand in s[start:end], in order."""
+    out = []
+    for c in "号號":
+        k = s.find(c, start, end)
+        while k != -1:
+            out.append(k)
+            k = s.find(c, k + 1, end)
+    return sorted(out)
+
+
 class _Bounds:
     """Separator positions in [lo, hi), so that 'start of my clause' is a bisect, not a scan back."""
 
-    def __init__(self, s: str, lo: int, hi: int, chars: str):
-        self.pos = [m.start() for m in re.finditer("[" + re.escape(chars) + "]", s[lo:hi])]
-        self.pos = [p + lo for p in self.pos]
+    def __init__(self, norm: NormText, lo: int, hi: int, chars: str):
+        # the separators of the whole text are found once per text (a call per task block would
+        # rescan each block); those of [lo, hi) are a slice of them
+        key = f"separators {chars}"
+        every = norm.cache.get(key)
+        if every is None:
+            every = norm.cache[key] = [m.start() for m in _char_class(chars).finditer(norm.match)]
+        self.pos = every[bisect.bisect_left(every, lo):bisect.bisect_left(every, hi)]
         self.lo, self.hi = lo, hi
 
     def start_of(self, p: int) -> int:
@@ -151,6 +185,11 @@ class _Bounds:
     def end_of(self, p: int) -> int:
         k = bisect.bisect_left(self.pos, p)
         return self.pos[k] if k < len(self.pos) else self.hi
+
+
+@lru_cache(maxsize=4)
+def _char_class(chars: str) -> re.Pattern:
+    return re.compile("[" + re.escape(chars) + "]")
 
 
 def _masked(s: str, a: int, b: int, titles: list[tuple[int, int]]) -> str:
@@ -218,24 +257,23 @@ def extract_citations(norm: NormText, start: int, end: int, *, doc_id: str, task
     if end <= start:
         return []
     s, text, lex = norm.match, norm.text, _lex()
-    block = s[start:end]
-    if "《" not in block and "号" not in block:  # neither a title nor a 文号: most task texts
+    if s.find("《", start, end) == -1 and s.find("号", start, end) == -1:  # neither a title nor a 文号: most task texts
         return []
     found: list[tuple[int, int, str, Optional[str], Optional[str], bool]] = []  # a, b, cited, number, title, nested
     titles: list[tuple[int, int]] = []  # title interiors, masked for cue search
     consumed: list[tuple[int, int]] = []
     if "aliases" not in norm.cache:  # once per text: scanning the whole text per call is quadratic
         norm.cache["aliases"] = _aliases(s, text)
-    aliases = norm.cache["aliases"] if "《" in s[start:end] else {}
-    clauses = _Bounds(s, start, end, _CLAUSE_END)
-    sents = _Bounds(s, start, end, _SENTENCE_END)
+    aliases = norm.cache["aliases"]  # (the block holds a 《, or no title is looked up)
+    clauses = _Bounds(norm, start, end, _CLAUSE_END)
+    sents = _Bounds(norm, start, end, _SENTENCE_END)
     i = s.find("《", start, end)
     while 0 <= i < end:
         j = _balanced(s, i, lex["title_max"])
         if j is None:
             i = s.find("《", i + 1, end)
             continue
-        title = re.sub(r"\s+", "", text[i + 1:j])
+        title = _SPACES.sub("", text[i + 1:j])
         titles.append((i + 1, j))
         b, number = j + 1, None
         pm = _PAREN_NUMBER.match(s, j + 1)
@@ -258,14 +296,15 @@ def extract_citations(norm: NormText, start: int, end: int, *, doc_id: str, task
                 if s[k] in _OPEN:
                     kj = _balanced(s, k, lex["title_max"])
                     if kj is not None and kj <= j:
-                        inner = re.sub(r"\s+", "", text[k + 1:kj])
+                        inner = _SPACES.sub("", text[k + 1:kj])
                         if len(inner) >= lex["title_min"]:
                             found.append((k, kj + 1, f"《{inner}》", None, inner, True))
                         k = kj
                 k += 1
         i = s.find("《", j + 1, end)
     consumed_starts = [a for a, _ in consumed]  # in text order
-    for m in _number_matches(s, start, end):
+    has_hao = s.find("号", start, end) != -1 or s.find("號", start, end) != -1  # (every 文号 ends in one)
+    for m in _number_matches(s, start, end) if has_hao else ():
         k = bisect.bisect_right(consumed_starts, m.start("year")) - 1
         if k >= 0 and m.start("year") < consumed[k][1]:
             continue

@@ -30,6 +30,10 @@ _DATE_LINE = re.compile(
 _STRUCT = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十0-9]+[）)]|\d{1,3}[.．、]|第[一二三四五六七八九十百]+[章条])")
 _ORG_SUFFIX = re.compile(r"(?:政府|部门|部門|机构|機構|单位|單位|委员会|委|局|办|辦|处|會|会|中心|室|厅|廳|院|所|站|队|团|行)$")
 _ADDRESSEE_LINE = re.compile(r"^(?P<a>[^。；;]{2,120})[:：]\s*$")
+_TRAILING_NOTE = re.compile(r"[（(][^（()）]*[)）]$")
+_SENTENCE_PUNCT = re.compile(r"[。；;！？]")
+_ENDS_CLAUSE = re.compile(r"[。；;:：！？]$")
+_TITLE_KEY_DROP = re.compile(r"[《》\s]")
 
 
 @dataclass
@@ -54,7 +58,7 @@ def doc_type_of(title: str | None, text: str = "") -> Optional[str]:
     """The controlled type word a title ends with (实施意见 → 意见, 工作方案 → 方案)."""
     types = lexicon("documents")["types"]
     if title:
-        t = re.sub(r"[（(][^（()）]*[)）]$", "", title.strip())
+        t = _TRAILING_NOTE.sub("", title.strip())
         m = _type_words().search(t)
         if m:
             return types[m.group(0)]
@@ -73,13 +77,13 @@ def _type_words() -> re.Pattern:
 
 def _is_title_like(s: str) -> bool:
     s = s.strip()
-    if not (4 <= len(s) <= 80) or re.search(r"[。；;！？]", s):
+    if not (4 <= len(s) <= 80) or _SENTENCE_PUNCT.search(s):
         return False
     return doc_type_of(s) is not None
 
 
 def _title_start_ok(s: str) -> bool:
-    return not re.search(r"[。；;:：！？]$", s.strip())
+    return not _ENDS_CLAUSE.search(s.strip())
 
 
 def issuer_from_title(title: str) -> Optional[str]:
@@ -122,22 +126,19 @@ def segment(norm: NormText) -> list[DocDraft]:
     text, match = norm.text, norm.match
     lines = norm.lines()
     drafts: list[DocDraft] = []
-
-    def line_text(k: int) -> str:
-        a, b = lines[k]
-        return text[a:b]
-
-    def line_match(k: int) -> str:
-        a, b = lines[k]
-        return match[a:b]
+    # each line sliced (and stripped) once; the helpers take line_match(k) as a function
+    match_lines = [match[a:b] for a, b in lines]
+    stripped = [s.strip() for s in match_lines]
+    line_match = match_lines.__getitem__
+    line_text = [text[a:b] for a, b in lines].__getitem__
 
     # 1. anchors: 文号 lines (standalone or metadata rows) and attachment title lines
     anchors: list[tuple[int, str, Optional[re.Match]]] = []
     seen_numbers: dict[str, int] = {}  # a 文号 printed twice in one header (红头 + title line) is one document
-    for k in range(len(lines)):
-        lm = line_match(k).strip()
+    for k, lm in enumerate(stripped):
         m = DOCNUM.fullmatch(_unbracketed(lm.replace(" ", ""))) if len(lm) <= 32 else None
-        meta = _META_DOCNUM.search(lm) if not m else None
+        # (every metadata label ends in 号 / 號: a cheap test before the search)
+        meta = _META_DOCNUM.search(lm) if not m and ("号" in lm or "號" in lm) else None
         if m or (meta and DOCNUM.search(meta.group("num"))):
             num = (m or DOCNUM.search(meta.group("num"))).group("num")
             if num in seen_numbers and k - seen_numbers[num] < 12:
@@ -168,15 +169,15 @@ def segment(norm: NormText) -> list[DocDraft]:
 
     # 3. attachments: a title-like line followed by a structural marker, not already a title;
     #    the line after an attachment label (附件 / 附件2：); a title the notice names in 《》, after its signature
-    labelled = _after_attachment_labels(lines, line_match)
-    named = _titles_named_before_signature(lines, line_match)
+    labelled = _after_attachment_labels(stripped)
+    named = _titles_named_before_signature(stripped)
     in_title = set()
     for d in drafts:
         if d.title_span:
             in_title.update(j for j, (la, lb) in _lines_between(lines, d.title_span[0], d.title_span[1]))
     # a title printed twice in one header (page title + document title) opens one document
     starts_idx = {ln[0]: j for j, ln in enumerate(lines)}
-    known = {re.sub(r"[《》\s]", "", d.title): starts_idx.get(d.title_span[0], 0) for d in drafts if d.title}
+    known = {_TITLE_KEY_DROP.sub("", d.title): starts_idx.get(d.title_span[0], 0) for d in drafts if d.title}
     k = 0
     while k < len(lines):
         a, b = lines[k]
@@ -184,31 +185,36 @@ def segment(norm: NormText) -> list[DocDraft]:
             k += 1
             continue
         cand = [k]
-        s = line_match(k).strip()
+        s = stripped[k]
         if k in number_lines or _DATE_LINE.match(s) or _STRUCT.match(s.lstrip("#").strip()) or \
                 s.startswith(("(", "（", "【", "附件", "#")):  # a Markdown heading (## 第X章) opens no document
             k += 1
             continue
         # a title may run over two lines
-        if k + 1 < len(lines) and not _is_title_like(s) and _is_title_like(s + line_match(k + 1).strip()) \
-                and len(s) <= 40 and _title_start_ok(s) and not _STRUCT.match(line_match(k + 1).strip()):
+        title_like = _is_title_like(s)
+        if k + 1 < len(lines) and len(s) <= 40 and not title_like and _is_title_like(s + stripped[k + 1]) \
+                and _title_start_ok(s) and not _STRUCT.match(stripped[k + 1]):
             cand = [k, k + 1]
-            s = s + line_match(k + 1).strip()
+            s = s + stripped[k + 1]
+            title_like = True
+        elif not title_like and k not in labelled and k not in named:
+            k += 1  # one line that is no title and no labelled or named one: nothing below can open a document
+            continue
         nxt = cand[-1] + 1
-        key = re.sub(r"[《》\s]", "", s)
+        key = _TITLE_KEY_DROP.sub("", s)
         if DOCNUM.search(s) or (key in known and 0 <= k - known[key] < 15):
             k = nxt
             continue
         if nxt < len(lines) and _subtitle(line_match(nxt)) and nxt + 1 < len(lines):
             nxt += 1  # (县自然资源局牵头) / (2024年修订) printed under the title
         opens = nxt < len(lines) and _opens_body(line_match(nxt))
-        if (k in labelled or k in named or (_is_title_like(s) and opens)) \
+        if (k in labelled or k in named or (title_like and opens)) \
                 and (opens or k in labelled) and not _inside_sentence(k, lines, line_match):
             d = DocDraft(start=a, end=len(text))
             d.title_span = (a, lines[cand[-1]][1])
             d.title = "".join(line_text(j).strip() for j in cand).replace(" ", "")
             drafts.append(d)
-            known[re.sub(r"[《》\s]", "", d.title)] = k
+            known[_TITLE_KEY_DROP.sub("", d.title)] = k
             k = nxt
             continue
         k += 1
@@ -251,19 +257,22 @@ def _unbracketed(s: str) -> str:
     return s
 
 
+_TITLE_KEY_CHARS = re.compile(r"[《》〈〉<>\s]")
+
+
 def _title_key(s: str) -> str:
-    return re.sub(r"[《》〈〉<>\s]", "", s)
+    return _TITLE_KEY_CHARS.sub("", s)
 
 
 _ATTACHMENT_LABEL = re.compile(r"^附件\s*\d{0,2}\s*[:：]?$")
 
 
-def _after_attachment_labels(lines, line_match) -> set[int]:
-    """Lines just after a label line of its own (附件 / 附件1 / 附件：) that could be a title."""
+def _after_attachment_labels(stripped: list[str]) -> set[int]:
+    """Lines just after a label line of its own (附件 / 附件1 / 附件：) that could be a title (lines given stripped)."""
     out = set()
-    for k in range(len(lines) - 1):
-        if _ATTACHMENT_LABEL.match(line_match(k).strip()):
-            s = line_match(k + 1).strip()
+    for k in range(len(stripped) - 1):
+        if stripped[k].startswith("附件") and _ATTACHMENT_LABEL.match(stripped[k]):
+            s = stripped[k + 1]
             if 4 <= len(s) <= 60 and not re.search(r"[。；;！？:：]", s) and not _STRUCT.match(s):
                 out.add(k + 1)
     return out
@@ -272,14 +281,13 @@ def _after_attachment_labels(lines, line_match) -> set[int]:
 _NAMED_TITLE = re.compile(r"《([^《》]{4,80}(?:《[^《》]{1,40}》[^《》]{0,40})*)》")
 
 
-def _titles_named_before_signature(lines, line_match) -> set[int]:
+def _titles_named_before_signature(stripped: list[str]) -> set[int]:
     """Lines that repeat a 《》 title named above them, after a date (signature) line: a notice that issues a
-    plan, then the plan's title line and its body."""
+    plan, then the plan's title line and its body (lines given stripped)."""
     named_at: dict[str, int] = {}
     out: set[int] = set()
     signed = -1
-    for k in range(len(lines)):
-        s = line_match(k).strip()
+    for k, s in enumerate(stripped):
         if signed >= 0 and 4 <= len(s) <= 80 and named_at.get(_title_key(s), k) < signed:
             out.add(k)
         if _DATE_LINE.match(s):
@@ -452,13 +460,12 @@ def _fill_header(d: DocDraft, norm: NormText, lines: list[tuple[int, int]]) -> N
             d.body_start = b
             break
     # date: the signature date line inside the document, else a metadata row
-    for a, b in lines:
+    for k, (a, b) in enumerate(lines):
         if a < d.start or a >= d.end:
             continue
         m = _DATE_LINE.match(match[a:b])
         if m:
             d.date = parse_cn_date(m.group("d"))
-            k = lines.index((a, b))
             if d.issuer is None and k > 0:
                 pa, pb = lines[k - 1]
                 if pa < d.start:

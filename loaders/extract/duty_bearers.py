@@ -84,14 +84,17 @@ def _rx(name: str) -> re.Pattern:
         return re.compile(alt(lx["partner_after_with"]))
     if name == "left_stop_any":  # longest first: 及其 before 及
         return re.compile(alt(_LEFT_STOPS + tuple(lx["name_left_stops"])))
-    if name in ("apply_verbs", "personnel_after", "attributive_after"):
+    if name in ("apply_verbs", "personnel_after", "attributive_after", "role_adverbials"):
         return re.compile(lx[name])
     raise KeyError(name)
 
 
+_BRACKETED = re.compile(r"[（(][^（）()]*[)）]")
+
+
 def is_government(name: str, known: frozenset[str] = frozenset()) -> bool:
     """Does a written name denote a government body (not an enterprise, committee of residents, market institution)?"""
-    n = re.sub(r"[（(][^（）()]*[)）]", "", name)
+    n = _BRACKETED.sub("", name)
     if not n or _rx("not_gov").search(n.rsplit("的", 1)[-1]):
         return False
     if n in known or any(len(n) >= 4 and k.endswith(n) for k in known):
@@ -226,6 +229,8 @@ def bodies_in(text: str, match: str, a: int, b: int, known: frozenset[str] = fro
     out: list[Body] = []
     # the paragraph alone, in its own offsets (k = 0 is a), so masking copies only the paragraph
     seg = match[a:b]
+    if not _rx("suffix").search(seg):  # (masking below only hides characters: it adds no organ suffix)
+        return []
     if "以下" in seg:  # an alias note (以下简称X) is not part of the name before it
         seg = _ALIAS.sub(lambda m: "\u3000" * len(m.group(0)), seg)
     if _ITEM.search(seg):
@@ -261,6 +266,8 @@ def _strip_bare(match: str, s: int, e: int) -> str:
 def _outermost(conj: list[_Conj]) -> list[_Conj]:
     """The conjuncts no other one holds (start no later, end no earlier; two equal spans drop each other),
     in their order: from the furthest end among those starting before or with each, not from all pairs."""
+    if all(a.start < b.start and a.end < b.end for a, b in zip(conj, conj[1:])):
+        return list(conj)  # each starts and ends after the one before: none holds another (the usual case)
     order = sorted(range(len(conj)), key=lambda i: conj[i].start)
     held = [False] * len(conj)
     reach = -1  # furthest end among conjuncts starting before the current start
@@ -325,6 +332,19 @@ def _role_words() -> tuple[str, ...]:
     return tuple(sorted(_lex()["role_before"], key=len, reverse=True))
 
 
+def _role_word(before: str) -> Optional[str]:
+    """The longest role word ``before`` ends with (only one word of each length can end it)."""
+    words = _role_words()
+    if not before.endswith(words):  # (str.endswith tries the whole tuple in C)
+        return None
+    return next(w for w in words if before.endswith(w))
+
+
+_TAKING_PART = re.compile(r"[^,;。，；]{0,6}参加的")
+_SENTENCE_STOP = re.compile(r"[;。；]")
+_CLAUSE_REST_STOP = re.compile("[,;。:，；：\n\u2063]")
+
+
 def _role(match: str, lst: list[_Conj], a: int, b: int) -> Optional[str]:
     s, e = lst[0].start, lst[-1].end
     cs = _clause_start(match, s, a)
@@ -335,11 +355,11 @@ def _role(match: str, lst: list[_Conj], a: int, b: int) -> Optional[str]:
             _rx("personnel_after").match(after):
         return None
     rb = _lex()["role_before"]
-    word = next((w for w in _role_words() if before.endswith(w)), None)
+    word = _role_word(before)
     if word is not None:
         kind = rb[word]
         if kind == "lead":
-            if re.match(r"[^,;。，；]{0,6}参加的", after):  # 由相关部门参加的联席会议: a description
+            if _TAKING_PART.match(after):  # 由相关部门参加的联席会议: a description
                 return None
             return "lead"
         if kind == "responsible":
@@ -350,7 +370,7 @@ def _role(match: str, lst: list[_Conj], a: int, b: int) -> Optional[str]:
         if kind == "lead_if_apply":
             return "lead" if _rx("apply_verbs").match(after) else None
         if kind == "responsible_if_cooperate":
-            clause_end = re.search(r"[;。；]", after)
+            clause_end = _SENTENCE_STOP.search(after)
             return "responsible" if _rx("partner").search(after[:clause_end.start() if clause_end else 60]) else None
         return None
     # the subject: nothing but qualifiers between the clause start and the name
@@ -361,9 +381,11 @@ def _role(match: str, lst: list[_Conj], a: int, b: int) -> Optional[str]:
             return None
         if match[cs - 1:cs] == "\u2063" and not _rx("modal").match(after):  # an item of a list of matters
             return None
-        rest = re.split(r"[;。；]", after, maxsplit=1)[0]
+        clause_end = _SENTENCE_STOP.search(after)
+        rest = after[:clause_end.start()] if clause_end else after
+        adverbials = _rx("role_adverbials")
         for _ in range(3):
-            rest = re.sub(_lex()["role_adverbials"], "", rest)
+            rest = adverbials.sub("", rest)
         if _rx("cooperate").match(rest):
             return "responsible"
         return "lead"
@@ -371,7 +393,8 @@ def _role(match: str, lst: list[_Conj], a: int, b: int) -> Optional[str]:
 
 
 def _clause_rest(after: str) -> str:
-    return re.split(r"[,;。:，；：\n\u2063]", after, maxsplit=1)[0]
+    m = _CLAUSE_REST_STOP.search(after)
+    return after[:m.start()] if m else after
 
 
 def _relative_only(before: str) -> bool:

@@ -18,6 +18,10 @@ MARKERS = [
     ("item", re.compile(r"(?P<n>\d{1,6})(?:[.．、](?!\d)|\s*[.．](?!\d)|[)）](?=\s*[\u4e00-\u9fff“]))")),
     ("subitem", re.compile(r"[（(](?P<n>\d{1,3})[）)]")),
 ]
+# the characters a marker can start with (besides the decimal digits of "item", \d): a line starting with
+# anything else is tested against no pattern
+_MARKER_FIRST = frozenset("第一二三四五六七八九十（(")
+_ARTICLE_LINE = re.compile(r"第[一二三四五六七八九十百千零〇]+条")
 RANK = {"chapter": 0, "article": 1, "part": 2, "section": 3, "item": 4, "subitem": 5}
 
 
@@ -97,11 +101,14 @@ def build_tree(text: str, start: int, end: int) -> list[Node]:
     nodes: list[Node] = []
     stack: list[Node] = []
     pos = start
-    has_articles = bool(re.search(r"(?m)^第[一二三四五六七八九十百千零〇]+条", text[start:end]))
-    for line in text[start:end].split("\n"):
+    lines = text[start:end].split("\n")
+    has_articles = any(ln.startswith("第") and _ARTICLE_LINE.match(ln) for ln in lines)
+    for line in lines:
         a = pos
         pos += len(line) + 1
         stripped = line.lstrip(" \t#")  # a Markdown heading (## 第一章 总则) is a chapter like any other
+        if not stripped or not (stripped[0] in _MARKER_FIRST or stripped[0].isdecimal() or "|" in stripped[:20]):
+            continue  # no marker can start the line, and it is no table row
         lead = len(line) - len(stripped)
         in_article = has_articles and any(n.level == "article" for n in stack)
         found = _line_marker(stripped, in_article, "|" in stripped[:20])

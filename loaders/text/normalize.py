@@ -20,8 +20,10 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate
+from typing import Iterator
 
-from loaders.text.nfkc import nfkc
+from loaders.text.nfkc import STABLE, nfkc
 from policykg.config import DATA_DIR
 from policykg.model import Span
 
@@ -36,6 +38,21 @@ _STANDALONE = re.compile(
     r"|[0-9０-９一二三四五六七八九十〇○零]{4}年[0-9０-９一二三四五六七八九十]{1,2}月[0-9０-９一二三四五六七八九十]{1,3}日"
     r"|第[一二三四五六七八九十百零〇]+章.{0,20})\s*$"
 )
+# what those lines can start or end with (a cheap test before the patterns)
+_MARKER_FIRST = frozenset("一二三四五六七八九十百（(0123456789０１２３４５６７８９第牵责牽責配〔")
+_STANDALONE_LAST = frozenset("号號日")
+
+
+def _starts_with_marker(s: str) -> bool:
+    """``_MARKER_START`` matches the stripped line ``s``."""
+    return s[:1] in _MARKER_FIRST and _MARKER_START.match(s) is not None
+
+
+def _stands_alone(s: str) -> bool:
+    """``_STANDALONE`` matches the stripped line ``s``: a 文号 ends in 号, a date in 日, a chapter starts with 第."""
+    return (s[-1:] in _STANDALONE_LAST or s[:1] == "第") and _STANDALONE.match(s) is not None
+
+
 _PAGE_NO = re.compile(r"^\s*[0-9０-９]{1,%d}\s*$")
 
 
@@ -98,37 +115,40 @@ class NormText:
 
     def span(self, start: int, end: int) -> Span:
         """Span of normalised ``text[start:end]`` in the original text."""
-        start = max(0, min(start, len(self.text)))
-        end = max(start, min(end, len(self.text)))
+        n = len(self.text)
+        start = 0 if start < 0 else n if start > n else start
+        end = start if end < start else n if end > n else end
+        offsets = self.offsets
+        # orig_start and orig_end inlined (a span is made for every fact): end > start >= 0 below
+        o1 = offsets[start] if start < len(offsets) else len(self.original)
         if end == start:
-            o = self.orig_start(start)
-            return Span(self.source_id, o, o, "")
-        o1, o2 = self.orig_start(start), self.orig_end(end)
+            return Span(self.source_id, o1, o1, "")
+        o2 = offsets[end - 1] + 1
         return Span(self.source_id, o1, o2, self.original[o1:o2])
 
     def lines(self) -> list[tuple[int, int]]:
         """(start, end) of each hard line of the normalised text, without the newline."""
         out, pos = [], 0
-        for m in re.finditer(r"\n", self.text):
-            out.append((pos, m.start()))
-            pos = m.end()
-        out.append((pos, len(self.text)))
+        for ln in self.text.split("\n"):
+            out.append((pos, pos + len(ln)))
+            pos += len(ln) + 1
         return out
 
 
-def _noise_lines(lines: list[str]) -> set[int]:
+def _noise_lines(stripped: list[str]) -> set[int]:
+    """Running headers, page numbers and page footers: whole lines of print furniture (lines given stripped)."""
+    headers, furniture = _noise_patterns()
+    return {i for i, s in enumerate(stripped) if s and (s in headers or furniture.match(s))}
+
+
+@lru_cache(maxsize=1)
+def _noise_patterns() -> tuple[frozenset[str], re.Pattern]:
+    """The running headers, and one alternation of the page-number and page-footer patterns (one match
+    call per line instead of one per pattern; a page-number line ``^\\s*6\\s*$`` matches stripped too)."""
     lex = ocr_lexicon()
-    headers = set(lex["running_headers"])
-    page = re.compile(_PAGE_NO.pattern % lex["page_number_max_digits"])
-    footers = [re.compile(p) for p in lex.get("page_footer_patterns", [])]
-    noise = set()
-    for i, ln in enumerate(lines):
-        s = ln.strip()
-        if not s:
-            continue
-        if s in headers or page.match(ln) or any(f.match(s) for f in footers):
-            noise.add(i)
-    return noise
+    page = _PAGE_NO.pattern % lex["page_number_max_digits"]
+    alternatives = [page, *lex.get("page_footer_patterns", [])]
+    return frozenset(lex["running_headers"]), re.compile("|".join(f"(?:{p})" for p in alternatives))
 
 
 def _layout_width(lines: list[str]) -> int | None:
@@ -148,37 +168,12 @@ def _layout_width(lines: list[str]) -> int | None:
 def normalize(original: str, source_id: str = "text") -> NormText:
     lex = ocr_lexicon()
     raw_lines = original.split("\n")
-    starts, pos = [], 0
-    for ln in raw_lines:
-        starts.append(pos)
-        pos += len(ln) + 1
-    noise = _noise_lines(raw_lines)
-    kept = [i for i, ln in enumerate(raw_lines) if i not in noise and ln.strip()]
+    starts = list(accumulate((len(ln) + 1 for ln in raw_lines), initial=0))
+    stripped = [ln.strip() for ln in raw_lines]
+    noise = _noise_lines(stripped)
+    kept = [i for i, s in enumerate(stripped) if s and i not in noise]
     full_width = _layout_width([raw_lines[i] for i in kept])
-
-    out: list[str] = []
-    offs: list[int] = []
-    uncertain: list[int] = []
-    prev_i = None
-    physical = ""  # the printed line so far: OCR splits a line at each placeholder
-    ph = lex["placeholder"]
-    for i in kept:
-        line = raw_lines[i]
-        if prev_i is not None:
-            if line.strip() == ph or raw_lines[prev_i].strip() == ph:
-                physical += line.strip()
-            elif _soft_break(physical.rstrip(), line, full_width):
-                physical = line
-            else:
-                physical = line
-                out.append("\n")
-                offs.append(starts[prev_i] + len(raw_lines[prev_i]))
-        else:
-            physical = line
-        out.append(line)
-        offs.extend(range(starts[i], starts[i] + len(line)))
-        prev_i = i
-    raw = "".join(out)
+    raw, offs = _join_lines(raw_lines, stripped, starts, kept, full_width, lex["placeholder"])
     raw, offs, hidden = _drop_invisible(raw, offs)
     text = nfkc(raw)
     if len(text) != len(raw):  # an expanding character (㈠, ﬁ …): map character by character
@@ -197,18 +192,55 @@ def normalize(original: str, source_id: str = "text") -> NormText:
     return norm
 
 
-def _soft_break(prev: str, line: str, full_width: int | None) -> bool:
-    """True when the break between two kept lines falls inside a sentence."""
+def _join_lines(raw_lines: list[str], stripped: list[str], starts: list[int], kept: list[int],
+                full_width: int | None, ph: str) -> tuple[str, list[int]]:
+    """The kept lines joined, with a hard break only where a sentence ends; the original offset of each character."""
+    out: list[str] = []
+    offs: list[int] = []
+    # 文号, date and chapter lines stand alone; each line is tested once (it is the next line of one break
+    # and the previous line of the following one)
+    standalone = {i: _stands_alone(stripped[i]) for i in kept} if full_width is not None else {}
+    prev_i = None
+    physical = ""  # the printed line so far: OCR splits a line at each placeholder
+    glued = False  # physical holds more than line prev_i (placeholder pieces were glued to it)
+    for i in kept:
+        line = raw_lines[i]
+        if prev_i is not None:
+            if stripped[i] == ph or stripped[prev_i] == ph:
+                physical += stripped[i]
+                glued = True
+            else:
+                prev = physical.rstrip()
+                alone = full_width is not None and (standalone[i] or (
+                    _stands_alone(prev.strip()) if glued else standalone[prev_i]))
+                if not _soft_break(prev, stripped[i], full_width, alone):
+                    out.append("\n")
+                    offs.append(starts[prev_i] + len(raw_lines[prev_i]))
+                physical = line
+                glued = False
+        else:
+            physical = line
+        out.append(line)
+        offs.extend(range(starts[i], starts[i] + len(line)))
+        prev_i = i
+    return "".join(out), offs
+
+
+_WRAPPED_MARKER = re.compile(r"^[（(][^（()）]{1,60}(?:牵头|负责|牽頭|負責)")
+
+
+def _soft_break(prev: str, nxt: str, full_width: int | None, standalone: bool) -> bool:
+    """True when the break between two kept lines falls inside a sentence (``nxt`` stripped; ``standalone``:
+    one of the two lines is a 文号, a date or a chapter heading)."""
     if not prev:
         return False
-    nxt = line.strip()
     if full_width is None:
         # paragraph text: join only an agency marker wrapped onto the next line
-        return bool(re.match(r"^[（(][^（()）]{1,60}(?:牵头|负责|牽頭|負責)", nxt)) and prev[-1] not in "。；;)）"
-    if _STANDALONE.match(nxt) or _STANDALONE.match(prev.strip()):
+        return bool(_WRAPPED_MARKER.match(nxt)) and prev[-1] not in "。；;)）"
+    if standalone:
         return False
     ends_sentence = prev[-1] in _SENT_END
-    if _MARKER_START.match(nxt) and prev[-1] not in "，、,（(《“":
+    if prev[-1] not in "，、,（(《“" and _starts_with_marker(nxt):
         return False
     if ends_sentence and _width(prev) < full_width - 4:
         return False
@@ -222,13 +254,25 @@ def _soft_break(prev: str, line: str, full_width: int | None) -> bool:
 
 
 def _nfkc_mapped(raw: str, offs: list[int]) -> tuple[str, list[int]]:
+    """NFKC character by character (an expanding character gets the offset of its source for each output
+    character); only the characters NFKC may change are looked at."""
     out: list[str] = []
     new_offs: list[int] = []
-    for c, o in zip(raw, offs):
-        nc = unicodedata.normalize("NFKC", c) if not c.isascii() else c
+    pos = 0
+    for m in _MAY_CHANGE.finditer(raw):
+        k = m.start()
+        out.append(raw[pos:k])
+        new_offs.extend(offs[pos:k])
+        nc = unicodedata.normalize("NFKC", m.group(0))
         out.append(nc)
-        new_offs.extend([o] * len(nc))
+        new_offs.extend([offs[k]] * len(nc))
+        pos = k + 1
+    out.append(raw[pos:])
+    new_offs.extend(offs[pos:])
     return "".join(out), new_offs
+
+
+_MAY_CHANGE = re.compile(f"[^{STABLE}]")
 
 
 # zero-width characters, bidi controls, soft hyphens and C0/C1 controls (tabs and newlines excepted):
@@ -239,7 +283,7 @@ _INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u
 
 def _drop_invisible(text: str, offs: list[int]) -> tuple[str, list[int], int]:
     """The text without invisible characters, its offsets, and how many were dropped."""
-    if not _INVISIBLE.search(text):
+    if _all_printable(text) or not _INVISIBLE.search(text):
         return text, offs, 0
     chars: list[str] = []
     new_offs: list[int] = []
@@ -254,7 +298,34 @@ def _drop_invisible(text: str, offs: list[int]) -> tuple[str, list[int], int]:
     return "".join(chars), new_offs, dropped
 
 
+def _all_printable(text: str) -> bool:
+    """No character but line breaks, tabs and spaces is unprintable (a control or format character): then
+    none is invisible. ``str.isprintable`` runs some 20 times faster than a regular expression scan."""
+    return text.replace("\n", "").replace("\t", "").replace("\u3000", "").replace("\xa0", "").isprintable()
+
+
 _SPACE = re.compile(r"[ \t\u3000\xa0]+")
+
+
+def _space_runs(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each run of spaces and tabs, as ``_SPACE.finditer`` gives them. In an NFKC text (no
+    ideographic or no-break space left) they are found with ``str.find``: layout spaces are rare, and a
+    regular expression scan of the whole text costs some 20 times more."""
+    if "\u3000" in text or "\xa0" in text:
+        yield from (m.span() for m in _SPACE.finditer(text))
+        return
+    n = len(text)
+    space, tab = text.find(" "), text.find("\t")  # the next of each (-1: none left)
+    while space != -1 or tab != -1:
+        a = space if tab == -1 or (space != -1 and space < tab) else tab
+        b = a + 1
+        while b < n and text[b] in " \t":
+            b += 1
+        yield a, b
+        if space != -1 and space < b:
+            space = text.find(" ", b)
+        if tab != -1 and tab < b:
+            tab = text.find("\t", b)
 
 
 def _drop_layout_spaces(text: str, offs: list[int]) -> tuple[str, list[int]]:
@@ -263,8 +334,7 @@ def _drop_layout_spaces(text: str, offs: list[int]) -> tuple[str, list[int]]:
     keep_offs: list[int] = []
     pos = 0
     n = len(text)
-    for m in _SPACE.finditer(text):
-        a, b = m.span()
+    for a, b in _space_runs(text):
         left = text[a - 1] if a > 0 else "\n"
         right = text[b] if b < n else "\n"
         drop = (left == "\n" or right == "\n" or _is_cjk(left) or _is_cjk(right)
@@ -274,11 +344,10 @@ def _drop_layout_spaces(text: str, offs: list[int]) -> tuple[str, list[int]]:
             keep_offs.extend(offs[pos:a + 1])
             pos = b
             continue
-        if not drop:
-            b = a + 1  # keep one space between Latin words
-            keep_chars.append(text[pos:b])
-            keep_offs.extend(offs[pos:b])
-            pos = m.end()
+        if not drop:  # keep one space between Latin words
+            keep_chars.append(text[pos:a + 1])
+            keep_offs.extend(offs[pos:a + 1])
+            pos = b
             continue
         keep_chars.append(text[pos:a])
         keep_offs.extend(offs[pos:a])
@@ -328,24 +397,26 @@ def _restore_placeholders(text: str, offs: list[int], original: str, lex: dict) 
     if ph not in text:
         return text, []
     rules = lex["restorations"]
-    chars: list[str] | None = None
+    restored: list[tuple[int, str]] = []  # (position, the restored character)
     uncertain = []
-    for m in re.finditer(re.escape(ph), text):
-        k = m.start()
-        if original[offs[k]] != ph:
-            continue  # a full-width ！ typed by the author is punctuation
-        left1 = text[k - 1] if k > 0 else ""
-        left2 = text[max(0, k - 2):k]
-        right = text[k + 1] if k + 1 < len(text) else ""
-        if not (_is_cjk(left1) or _is_cjk(right)):
-            continue  # an ordinary exclamation mark in Latin text
-        found = {rules[key] for key in (left1, left2, ">" + right) if key in rules}
-        if len(found) == 1:
-            if chars is None:
-                chars = list(text)
-            chars[k] = found.pop()
-        else:
-            uncertain.append(k)
-    if chars is None:
+    k = text.find(ph)
+    while k != -1:
+        if original[offs[k]] == ph:  # (a full-width ！ typed by the author is punctuation)
+            left1 = text[k - 1] if k > 0 else ""
+            left2 = text[max(0, k - 2):k]
+            right = text[k + 1] if k + 1 < len(text) else ""
+            if _is_cjk(left1) or _is_cjk(right):  # (else an ordinary exclamation mark in Latin text)
+                found = {rules[key] for key in (left1, left2, ">" + right) if key in rules}
+                if len(found) == 1:
+                    restored.append((k, found.pop()))
+                else:
+                    uncertain.append(k)
+        k = text.find(ph, k + len(ph))
+    if not restored:
         return text, uncertain
-    return "".join(chars), uncertain
+    pieces, pos = [], 0
+    for k, c in restored:
+        pieces += (text[pos:k], c)
+        pos = k + 1
+    pieces.append(text[pos:])
+    return "".join(pieces), uncertain
