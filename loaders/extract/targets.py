@@ -27,7 +27,7 @@ from typing import Optional
 
 from loaders.extract.lexicon import lexicon
 from loaders.extract.numerals import cn_number
-from loaders.extract.scanning import finditer_from, search_from
+from loaders.extract.scanning import finditer_from, first_chars, search_from
 from loaders.text.normalize import NormText
 from policykg.model import Target
 
@@ -45,11 +45,11 @@ _NUM = re.compile(
     r"(?P<per>[百千万])分之(?P<pct>\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百点]+)"
     r"|(?P<ar>\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?)"
     r"|(?P<cn>[零〇○一二两三四五六七八九十百千]+(?:点[零〇○一二三四五六七八九]+)?)")
-_NUM_FIRST = re.compile(r"[\d百千万零〇○一二两三四五六七八九十]")  # what a _NUM match opens with (scanning.py)
 _YEAR_MENTION = re.compile(
     r"(?P<y>(?:19|20)\d{2})年(?![0-9一二三四五六七八九十]{1,2}月|度|以来|—|-|~)"
     r"|[“\"]?(?P<plan>十[一二三四五六]五)[”\"]?(?:期间|时期|末|规划期)")
-_YEAR_MENTION_FIRST = re.compile(r"[12“\"十]")
+# what a match of each opens with (both are tried at every position by a plain search: scanning.py)
+_NUM_FIRST, _YEAR_MENTION_FIRST = first_chars(_NUM), first_chars(_YEAR_MENTION)
 _MARKER = re.compile(r"\s*(?:\d{1,3}[、.．](?!\d)|[(（](?:\d{1,3}|[一二三四五六七八九十]{1,3})[)）]|[一二三四五六七八九十]{1,3}、"
                      r"|第[一二三四五六七八九十百零〇]+[条章])")
 _SPACES = re.compile(r"\s+")
