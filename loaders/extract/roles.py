@@ -117,15 +117,18 @@ def split_units(text: str, match: str, start: int, end: int) -> list[Unit]:
     # 各县、区人民政府(管委会): a one-character piece shares the suffix of the next
     merged: list[list[int]] = []
     for a, b in pieces:
-        raw = match[a:b].strip()
         if merged and merged[-1][2]:
             merged[-1][1] = b
             merged[-1][2] = _is_fragment(match[merged[-1][0]:b])
             continue
-        merged.append([a, b, _is_fragment(raw)])
+        merged.append([a, b, _is_fragment(match[a:b])])
     out: list[Unit] = []
     prefixes = _words("unit_prefixes")
     any_prefix = tuple(prefixes)
+    # what the range holds decides which of the tests below can find anything in a piece of it
+    has_close = match.find(")", start, end) != -1 or match.find("）", start, end) != -1
+    has_etc = match.find("等", start, end) != -1
+    has_conjunction = _CONJUNCTION.search(match, start, end) is not None
     for a, b, _ in merged:
         # trim spaces, 由, 等, trailing punctuation
         while a < b and match[a] in " \t\n|及和":
@@ -137,13 +140,14 @@ def split_units(text: str, match: str, start: int, end: int) -> list[Unit]:
                     break
         while b > a and match[b - 1] in " \t\n|。.等；;，,、（(":
             b -= 1
-        conv = _BRACKET_AT_END.search(match, a, b) if _may_end_with(match, (")", "）"), a, b) else None
+        conv = _BRACKET_AT_END.search(match, a, b) if has_close and _may_end_with(match, (")", "）"), a, b) else None
         if conv and declares_first_lead(conv.group(0)):  # 市税务局(列第一位者为工作牵头单位,下同)
             b = conv.start()
-        tail = _ETC_UNITS_AT_END.search(match, a, b) if _may_end_with(match, ("部门", "单位", "机构"), a, b) else None
+        tail = _ETC_UNITS_AT_END.search(match, a, b) \
+            if has_etc and _may_end_with(match, ("部门", "单位", "机构"), a, b) else None
         if tail and looks_like_unit(match[a:tail.start()]):  # 市财政局等部门 → 市财政局
             b = tail.start()
-        for a, b in _conjuncts(match, a, b):
+        for a, b in _conjuncts(match, a, b) if has_conjunction else ((a, b),):
             name = text[a:b]
             if 2 <= len(name) <= 40 and not _NO_NAME.search(name):
                 out.append(Unit(name, a, b))

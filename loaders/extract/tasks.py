@@ -303,26 +303,29 @@ def _top(n: Node) -> Node:
     return n
 
 
+_TITLE_STOP = re.compile("[（(〔）)〕" + re.escape(_SENTENCE_END) + "\n|]")
+_MARKER_AHEAD = re.compile(r"[（(〔][^）)〕]{0,80}(?:牵头|负责|責任|责任单位|配合)")
+
+
 def _title_range(match: str, a: int, b: int) -> tuple[int, int]:
     """The first sentence (heading phrase) of text[a:b]."""
     while a < b and match[a] in " \t\n|:：?？。，,、;；":  # a title never starts with punctuation
         a += 1
-    stops = _SENTENCE_END
-    k = a
     depth = 0
-    while k < b:
-        c = match[k]
+    e = b
+    for m in _TITLE_STOP.finditer(match, a, b):  # brackets and sentence ends only
+        c, k = m.group(), m.start()
         if c in "（(〔":
             # a responsibility marker ends the title
-            if re.match(r"[（(〔][^）)〕]{0,80}(?:牵头|负责|責任|责任单位|配合)", match[k:k + 90]) and depth == 0:
+            if depth == 0 and _MARKER_AHEAD.match(match, k, k + 90):
+                e = k
                 break
             depth += 1
         elif c in "）)〕":
             depth = max(0, depth - 1)
-        elif depth == 0 and (c in stops or c == "\n" or c == "|"):
+        elif depth == 0:  # a sentence end, a line break or a table cell's border
+            e = k
             break
-        k += 1
-    e = k
     while e > a and match[e - 1] in " \t":
         e -= 1
     return a, e
