@@ -233,7 +233,7 @@ def _ratio_targets(norm: NormText, sc: _Scan, doc_id: str, task_id: Optional[str
     as many parties (省、市、县三级财政)."""
     out: list[dict] = []
     rx = _rx()["ratio_cue"]
-    if "比例" not in sc.s[sc.start:sc.end] and "分成" not in sc.s[sc.start:sc.end]:
+    if sc.s.find("比例", sc.start, sc.end) == -1 and sc.s.find("分成", sc.start, sc.end) == -1:
         return out  # (every ratio noun names a 比例 or a 分成)
     for m in _RATIO.finditer(sc.s, sc.start, sc.end):
         if not rx.match(sc.s, m.end(), sc.end) or sc.in_protected(m.start()):
