@@ -48,6 +48,8 @@ _ATTACHMENT_LIST = re.compile(r"(?m)^[ \t]*附件[:：][ \t]*(?:\n[ \t]*)*(?:(?:
 
 
 def _outside_attachment_lists(match: str, nodes: list[Node], a: int, b: int) -> list[Node]:
+    if match.find("附件", a, b) == -1:
+        return nodes  # (every list opens with 附件; the pattern, tried at every position, is slow to find none)
     listed = [(m.start(), m.end()) for m in _ATTACHMENT_LIST.finditer(match, a, b) if m.end() > m.start()]
     if not listed:
         return nodes
@@ -131,6 +133,8 @@ def _table_tasks(text: str, match: str, body_start: int, end: int) -> list[TaskD
     """Rows of a table whose header names a task column and a lead/responsible column."""
     cols = lexicon("roles")["table_columns"]
     out: list[TaskDraft] = []
+    if match.find("|", body_start, end) == -1 and match.find("\t", body_start, end) == -1:
+        return out  # no line can be a row (a row has two cell borders)
     pos = body_start
     lines = []
     for line in match[body_start:end].split("\n"):
