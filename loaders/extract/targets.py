@@ -123,13 +123,20 @@ def _outside(positions: list[int], parens: list[tuple[int, int]]) -> list[int]:
 
 
 class _Scan:
-    """Per-call view of ``norm`` restricted to [start, end): clause and bracket lookups."""
+    """Per-call view of ``norm`` restricted to [start, end): clause and bracket lookups.
+
+    Clauses, sentences and the years that date a number never cross a line (a newline ends a clause and
+    a sentence, brackets and year mentions hold none), so those are found line by line, on the first
+    question about a line: most lines hold no number to ask about."""
 
     def __init__(self, norm: NormText, start: int, end: int):
         self.s = norm.match  # Simplified copy, same length as norm.text
         self.start, self.end = start, end
+        self._clause_ends: dict[int, list[int]] = {}  # line number -> its clause ends (not in parentheses)
+        self._sentence_ends: dict[int, list[int]] = {}
+        self._years: dict[int, tuple[list[int], list[int]]] = {}  # line number -> (positions, years)
+        self._last_line = (-1, 1, 0)  # the line last asked about (questions come in runs about one line)
 
-    # each list below is found on first use (a text without numbers needs none of them)
     @cached_property
     def protected(self) -> list[tuple[int, int]]:
         return [m.span() for m in _PROTECTED.finditer(self.s, self.start, self.end)]
@@ -139,36 +146,19 @@ class _Scan:
         return [a for a, _ in self.protected]
 
     @cached_property
-    def bounds(self) -> list[int]:
-        """Clause ends, but those inside parentheses."""
-        return _outside(_starts(_CLAUSE_END_RX, self.s, self.start, self.end),
-                        [m.span() for m in _PAREN.finditer(self.s, self.start, self.end)])
-
-    @cached_property
     def newlines(self) -> list[int]:
         return _starts(_NEWLINE_RX, self.s, self.start, self.end)
 
-    @cached_property
-    def sentence_ends(self) -> list[int]:
-        return _starts(_SENTENCE_END_RX, self.s, self.start, self.end)
-
-    @cached_property
-    def years(self) -> list[tuple[int, int]]:
-        """(position, year) of year mentions outside titles/notes."""
-        out = []
-        lex = _lex()
-        for m in finditer_from(_YEAR_MENTION_FIRST, _YEAR_MENTION, self.s, self.start, self.end):
-            p = m.start()
-            if self.in_protected(p) or (m.group("y") and self.s[max(self.start, p - 3):p].endswith(_words("base_year_cues"))):
-                continue
-            y = int(m.group("y")) if m.group("y") else lex["five_year_plans"].get(m.group("plan"))
-            if y:
-                out.append((p, y))
-        return out
-
-    @cached_property
-    def year_pos(self) -> list[int]:
-        return [p for p, _ in self.years]
+    def _line(self, p: int) -> tuple[int, int, int]:
+        """(number, start, end) of the line holding p; its newline (at end) belongs to it."""
+        line = self._last_line
+        if line[1] <= p <= line[2]:
+            return line
+        k = bisect.bisect_left(self.newlines, p)
+        a = self.newlines[k - 1] + 1 if k > 0 else self.start
+        b = self.newlines[k] if k < len(self.newlines) else self.end
+        self._last_line = line = (k, a, b)
+        return line
 
     def in_protected(self, p: int) -> bool:
         """True when p lies strictly between a bracket pair (regions do not overlap)."""
@@ -176,24 +166,49 @@ class _Scan:
         return k >= 0 and p < self.protected[k][1] - 1
 
     def clause(self, p: int) -> tuple[int, int]:
-        k = bisect.bisect_right(self.bounds, p - 1)
-        a = self.bounds[k - 1] + 1 if k > 0 else self.start
-        b = self.bounds[k] if k < len(self.bounds) else self.end
-        return a, b
+        """From after the last clause end before p (or the line's start) to the first one from p on (or
+        the line's end: its newline is a clause end)."""
+        n, a, b = self._line(p)
+        bounds = self._clause_ends.get(n)
+        if bounds is None:
+            bounds = self._clause_ends[n] = _outside(_starts(_CLAUSE_END_RX, self.s, a, b),
+                                                     [m.span() for m in _PAREN.finditer(self.s, a, b)])
+        k = bisect.bisect_right(bounds, p - 1)
+        return (bounds[k - 1] + 1 if k > 0 else a), (bounds[k] if k < len(bounds) else b)
 
     def sentence_start(self, p: int) -> int:
-        k = bisect.bisect_left(self.sentence_ends, p) - 1
-        return self.sentence_ends[k] + 1 if k >= 0 else self.start
+        n, a, b = self._line(p)
+        ends = self._sentence_ends.get(n)
+        if ends is None:
+            ends = self._sentence_ends[n] = _starts(_SENTENCE_END_RX, self.s, a, b)
+        k = bisect.bisect_left(ends, p) - 1
+        return ends[k] + 1 if k >= 0 else a
 
     def line_start(self, p: int) -> int:
-        k = bisect.bisect_left(self.newlines, p) - 1
-        return self.newlines[k] + 1 if k >= 0 else self.start
+        return self._line(p)[1]
 
     def year_before(self, p: int) -> Optional[int]:
-        k = bisect.bisect_left(self.year_pos, p) - 1
-        if k >= 0 and self.years[k][0] >= self.line_start(p):
-            return self.years[k][1]
-        return None
+        """The year of the last year mention before p on its line (outside titles and notes)."""
+        n, a, b = self._line(p)
+        found = self._years.get(n)
+        if found is None:
+            found = self._years[n] = self._year_mentions(a, b)
+        positions, years = found
+        k = bisect.bisect_left(positions, p) - 1
+        return years[k] if k >= 0 else None
+
+    def _year_mentions(self, a: int, b: int) -> tuple[list[int], list[int]]:
+        positions, years = [], []
+        lex = _lex()
+        for m in finditer_from(_YEAR_MENTION_FIRST, _YEAR_MENTION, self.s, a, b):
+            p = m.start()
+            if self.in_protected(p) or (m.group("y") and self.s[max(self.start, p - 3):p].endswith(_words("base_year_cues"))):
+                continue
+            y = int(m.group("y")) if m.group("y") else lex["five_year_plans"].get(m.group("plan"))
+            if y:
+                positions.append(p)
+                years.append(y)
+        return positions, years
 
 
 def extract_targets(norm: NormText, start: int, end: int, *, doc_id: str, task_id: str | None,
@@ -303,15 +318,15 @@ def _read_number(sc: _Scan, m: re.Match) -> Optional[list[dict]]:
         return None
     if sc.in_protected(a):
         return None
-    if m.group("pct") is not None:
-        raw = m.group("pct")
-        v = float(raw) if raw[0].isdigit() else cn_number(raw)
+    per, pct, ar, cn = m.group("per", "pct", "ar", "cn")
+    if pct is not None:
+        v = float(pct) if pct[0].isdigit() else cn_number(pct)
         if v is not None:  # 千分之五 = 0.5%, 万分之五 = 0.05%
-            v = round(v * {"百": 1, "千": 0.1, "万": 0.01}[m.group("per")], 6)
+            v = round(v * {"百": 1, "千": 0.1, "万": 0.01}[per], 6)
         c = None if v is None else _cand(sc, a, m.end(), v, "%", m.end())
         return None if c is None else [c]
-    chinese = m.group("cn") is not None
-    raw = m.group("cn") or m.group("ar")
+    chinese = cn is not None
+    raw = cn or ar
     if chinese:
         if raw == "一" and (left in lex["cn_one_bad_left"]
                             or not s.startswith(_words("cn_one_units") + _words("magnitudes"), m.end())):
@@ -325,8 +340,8 @@ def _read_number(sc: _Scan, m: re.Match) -> Optional[list[dict]]:
     if v is None:
         return None
     unit = _read_unit(sc, m.end(), ("cn_short" if len(raw) == 1 else "cn_long") if chinese else "arabic")
-    rng = _rx()["range"].match(s, unit[1] if unit else m.end(), sc.end)
-    if rng and not chinese:
+    rng = None if chinese else _rx()["range"].match(s, unit[1] if unit else m.end(), sc.end)  # (arabic only)
+    if rng:
         m2 = _NUM.match(s, rng.end(), sc.end)
         if m2 and m2.group("ar"):
             unit2 = _read_unit(sc, m2.end(), "arabic")
