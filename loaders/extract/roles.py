@@ -351,8 +351,12 @@ _ITEM_LINE = re.compile(r"\n\s*(?:\d{1,3}[.．、]|[（(][一二三四五六七�
 def _close_of(match: str, k: int, limit: int) -> int:
     """Index of the bracket closing the one at k, or -1 when it is cut or runs away (400 characters, or
     a new numbered item on the next line). Only brackets and newlines are looked at."""
+    limit = min(limit, k + 400)
+    first = _BRACKET_OR_NEWLINE.search(match, k + 1, limit)
+    if first is not None and first.group() in _CLOSE:  # the common case: nothing nested, one line
+        return first.start()
     depth = 0
-    for m in _BRACKET_OR_NEWLINE.finditer(match, k, min(limit, k + 400)):
+    for m in _BRACKET_OR_NEWLINE.finditer(match, k, limit):
         c, j = m.group(), m.start()
         if c in _OPEN:
             depth += 1
