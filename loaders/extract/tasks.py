@@ -70,10 +70,11 @@ def extract_tasks(text: str, match: str, body_start: int, end: int, first_is_lea
     that issues the plan). ``issues_attachment``: the range is a notice whose plan follows it. ``title``: the
     document's title range (a plan whose lead is written under its title is a task of its own)."""
     rows = _table_tasks(text, match, body_start, end) + _cell_rows(text, match, body_start, end)
-    tasks = _tree_tasks(text, match, body_start, end, first_is_lead)
+    tree = build_tree(match, body_start, end)
+    tasks = _tree_tasks(text, match, body_start, end, tree, first_is_lead)
     if rows:
         tasks = sorted(tasks + rows, key=lambda t: t.start)
-    if not tasks and not build_tree(match, body_start, end):
+    if not tasks and not tree:
         tasks = _notice_duties(match, body_start, end, issues_attachment)
     plan = _plan_lead(text, match, body_start, end, title) if title else None
     return [plan] + tasks if plan else tasks
@@ -184,8 +185,10 @@ def _table_tasks(text: str, match: str, body_start: int, end: int) -> list[TaskD
     return out
 
 
-def _tree_tasks(text: str, match: str, body_start: int, end: int, declared: bool = False) -> list[TaskDraft]:
-    nodes = _outside_attachment_lists(match, build_tree(match, body_start, end), body_start, end)
+def _tree_tasks(text: str, match: str, body_start: int, end: int, tree: list[Node],
+                declared: bool = False) -> list[TaskDraft]:
+    """``tree``: the provisions of [body_start, end) (build_tree)."""
+    nodes = _outside_attachment_lists(match, tree, body_start, end)
     first_is_lead = declared or declares_first_lead(match[body_start:end])
     marked: dict[int, list[MarkerGroup]] = {}
     for i, n in enumerate(nodes):
