@@ -78,7 +78,8 @@ _PATTERNS = [
     ("recurring", None),  # built from the lexicon
 ]
 # characters a pattern cannot match without (each inner string: one of its characters must occur);
-# checked on the block first, because scanning a pattern that opens with optional parts is slow
+# checked on the block first (one scan for all of them, then bit masks: _patterns), because scanning a
+# pattern that opens with optional parts is slow
 _REQUIRES = {
     "window": ("月", "至到—-~～"), "until": ("月", "至到"), "before": ("月", "前"), "plan": ("五",),
     "relative": ("内",), "validity": ("期",), "year_before": ("年", "前"), "year_end": ("年", "内底末"),
@@ -102,6 +103,47 @@ def _recurring_rx() -> re.Pattern:
     return re.compile("|".join(re.escape(w) for w in words))
 
 
+def _requirements() -> list[tuple[str, re.Pattern, tuple[str, ...]]]:
+    """(name, pattern, required character sets) in order; the recurring words (literal alternatives)
+    require one of their first characters."""
+    out = []
+    for name, rx in _PATTERNS:
+        if rx is None:
+            out.append((name, _recurring_rx(), ("".join(w[0] for w in _lex()["recurring"]),)))
+        else:
+            out.append((name, rx, _REQUIRES[name]))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> list[tuple[str, re.Pattern, int]]:
+    """(name, pattern, requirement bits): one bit per required character set, numbered in order."""
+    out, bit = [], 1
+    for name, rx, needs in _requirements():
+        out.append((name, rx, sum(bit << k for k in range(len(needs)))))
+        bit <<= len(needs)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _requirement_bits() -> dict[str, int]:
+    """Required character -> the bits of the requirements it meets."""
+    bits: dict[str, int] = {}
+    bit = 1
+    for _, _, needs in _requirements():
+        for chars in needs:
+            for c in chars:
+                bits[c] = bits.get(c, 0) | bit
+            bit <<= 1
+    return bits
+
+
+@lru_cache(maxsize=1)
+def _required_chars() -> re.Pattern:
+    """Any character some pattern requires."""
+    return re.compile("[" + re.escape("".join(sorted(_requirement_bits()))) + "]")
+
+
 def _last_day(y: int, m: int) -> date:
     return date(y, m, calendar.monthrange(y, m)[1])
 
@@ -113,19 +155,24 @@ def _add_years(d: date, n: int) -> date:
         return d.replace(year=d.year + n, day=28)
 
 
-_SEP = re.compile(r"[。;；!?！？\n]|(?P<comma>[,，])")
+_SENTENCE_SEP = re.compile(r"[。;；!?！？\n]")
+_CLAUSE_SEP = re.compile(r"[。;；!?！？\n,，]")
 
 
 class _Ctx:
     def __init__(self, norm: NormText, start: int, end: int, issue_date: Optional[date]):
         self.s, self.text = norm.match, norm.text
         self.start, self.end, self.issue = start, end, issue_date
-        # sentence and clause ends of the block, for bisect lookups (no scanning back per match)
-        self.sent, self.clause = [], []
-        for m in _SEP.finditer(self.s, start, end):
-            self.clause.append(m.start())
-            if not m.group("comma"):
-                self.sent.append(m.start())
+
+    # sentence and clause ends of the block, for bisect lookups (no scanning back per match); found on
+    # first use, as most blocks hold no deadline and never ask
+    @cached_property
+    def clause(self) -> list[int]:
+        return [m.start() for m in _CLAUSE_SEP.finditer(self.s, self.start, self.end)]
+
+    @cached_property
+    def sent(self) -> list[int]:
+        return [m.start() for m in _SENTENCE_SEP.finditer(self.s, self.start, self.end)]
 
     @staticmethod
     def _before(pos: list[int], p: int, lo: int) -> int:
@@ -224,19 +271,22 @@ def extract_deadlines(norm: NormText, start: int, end: int, *, issue_date: date 
     start, end = max(0, start), min(len(norm.text), end)
     if end <= start:
         return []
+    s = norm.match
+    # the requirements the block meets, from the required characters it holds (found in one scan): most
+    # blocks rule out every pattern
+    met, bits = 0, _requirement_bits()
+    for c in set(_required_chars().findall(s, start, end)):
+        met |= bits[c]
+    runnable = [(name, rx) for name, rx, needs in _patterns() if met & needs == needs]
+    if not runnable:
+        return []
     ctx = _Ctx(norm, start, end, issue_date)
-    s = ctx.s
     # characters already used by a deadline (or inside a title): later patterns skip them
     taken = bytearray(end - start)
     for m in _TITLE.finditer(s, start, end):
         taken[m.start() - start:m.end() - start] = b"\x01" * (m.end() - m.start())
     out: list[tuple[int, Deadline]] = []
-    block = s[start:end]
-    for name, rx in _PATTERNS:
-        need = _REQUIRES.get(name, ())
-        if any(not any(c in block for c in chars) for chars in need):
-            continue
-        rx = rx or _recurring_rx()
+    for name, rx in runnable:
         handler = _HANDLERS[name]
         for m in rx.finditer(s, start, end):
             a, b = m.start(), m.end()

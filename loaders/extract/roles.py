@@ -20,6 +20,7 @@ from functools import cached_property, lru_cache
 from dataclasses import dataclass, field
 
 from loaders.extract.lexicon import lexicon
+from loaders.extract.scanning import finditer_from, first_chars, search_from
 
 _OPEN, _CLOSE = "（(〔[［【", "）)〕]］】"
 _ORG_TAIL = re.compile(
@@ -69,6 +70,12 @@ def _rx(name: str) -> re.Pattern:
         return re.compile(_lex()["inline_lead"])
     if name == "carry_forward":
         return re.compile(_lex()["carry_forward"])
+    if name == "label_word":  # every label_line match holds one
+        return re.compile(alt("label_lead", "label_responsible"))
+    if name.endswith("_first"):  # what a match of the named pattern opens with (loaders/extract/scanning.py)
+        return first_chars(_rx(name[:-len("_first")]))
+    if name == "suffix_any":  # any role word written after the units
+        return re.compile(alt("suffix_lead", "suffix_responsible", "suffix_alone"))
     if name == "label_line":
         return re.compile(r"(?m)(?:^|(?<=[。；;]))[ \t|]*(?:" + alt("label_lead", "label_responsible") + r")\s*[:：|]")
     if name == "sentence":
@@ -83,14 +90,14 @@ def _rx(name: str) -> re.Pattern:
 
 def declares_first_lead(text: str) -> bool:
     """Does the text declare that the first-listed unit leads (排名首位的部门牵头)?"""
-    return any(p in text for p in _lex()["first_is_lead"]) or bool(_rx("first_is_lead").search(text))
+    return any(p in text for p in _lex()["first_is_lead"]) or \
+        search_from(_rx("first_is_lead_first"), _rx("first_is_lead"), text, 0, len(text)) is not None
 
 
 _UNIT_SPLIT = re.compile("[（()）、，,；;：:]")
 _BRACKET_AT_END = re.compile(r"[（(][^（()）]*[)）]$")
 _ETC_UNITS_AT_END = re.compile(r"等(?:有关|相关|其他)?(?:部门|单位|机构)$")
-_NO_NAME = re.compile(r"[。：:；;！？]")
-_LONG_NUMBER = re.compile(r"\d{3,}")
+_NO_NAME = re.compile(r"[。：:；;！？]|\d{3,}")  # a sentence's punctuation or a long number: no unit name
 
 
 def split_units(text: str, match: str, start: int, end: int) -> list[Unit]:
@@ -110,34 +117,48 @@ def split_units(text: str, match: str, start: int, end: int) -> list[Unit]:
     # 各县、区人民政府(管委会): a one-character piece shares the suffix of the next
     merged: list[list[int]] = []
     for a, b in pieces:
-        raw = match[a:b].strip()
         if merged and merged[-1][2]:
             merged[-1][1] = b
             merged[-1][2] = _is_fragment(match[merged[-1][0]:b])
             continue
-        merged.append([a, b, _is_fragment(raw)])
+        merged.append([a, b, _is_fragment(match[a:b])])
     out: list[Unit] = []
+    prefixes = _words("unit_prefixes")
+    any_prefix = tuple(prefixes)
+    # what the range holds decides which of the tests below can find anything in a piece of it
+    has_close = match.find(")", start, end) != -1 or match.find("）", start, end) != -1
+    has_etc = match.find("等", start, end) != -1
+    has_conjunction = _CONJUNCTION.search(match, start, end) is not None
     for a, b, _ in merged:
         # trim spaces, 由, 等, trailing punctuation
         while a < b and match[a] in " \t\n|及和":
             a += 1
-        for pre in _words("unit_prefixes"):
-            if match.startswith(pre, a) and b - a > len(pre) + 1:
-                a += len(pre)
-                break
+        if match.startswith(any_prefix, a):
+            for pre in prefixes:
+                if match.startswith(pre, a) and b - a > len(pre) + 1:
+                    a += len(pre)
+                    break
         while b > a and match[b - 1] in " \t\n|。.等；;，,、（(":
             b -= 1
-        conv = _BRACKET_AT_END.search(match[a:b])
+        conv = _BRACKET_AT_END.search(match, a, b) if has_close and _may_end_with(match, (")", "）"), a, b) else None
         if conv and declares_first_lead(conv.group(0)):  # 市税务局(列第一位者为工作牵头单位,下同)
-            b = a + conv.start()
-        tail = _ETC_UNITS_AT_END.search(match[a:b])
-        if tail and looks_like_unit(match[a:a + tail.start()]):  # 市财政局等部门 → 市财政局
-            b = a + tail.start()
-        for a, b in _conjuncts(match, a, b):
+            b = conv.start()
+        tail = _ETC_UNITS_AT_END.search(match, a, b) \
+            if has_etc and _may_end_with(match, ("部门", "单位", "机构"), a, b) else None
+        if tail and looks_like_unit(match[a:tail.start()]):  # 市财政局等部门 → 市财政局
+            b = tail.start()
+        for a, b in _conjuncts(match, a, b) if has_conjunction else ((a, b),):
             name = text[a:b]
-            if 2 <= len(name) <= 40 and not _NO_NAME.search(name) and not _LONG_NUMBER.search(name):
+            if 2 <= len(name) <= 40 and not _NO_NAME.search(name):
                 out.append(Unit(name, a, b))
     return out
+
+
+def _may_end_with(match: str, words: tuple[str, ...], a: int, b: int) -> bool:
+    """Can a pattern ending in (?:words)$ match in match[a:b]? ($ stands at b or before a newline there)"""
+    if b > a and match[b - 1] == "\n":
+        b -= 1
+    return match.endswith(words, a, b)
 
 
 _CONJUNCTION = re.compile(r"及|和|与|以及")
@@ -146,7 +167,7 @@ _CONJUNCTION = re.compile(r"及|和|与|以及")
 def _conjuncts(match: str, a: int, b: int) -> list[tuple[int, int]]:
     """市级各有关部门及各县市区政府 → two units, when both sides are units (住房和城乡建设局 stays whole)."""
     out: list[tuple[int, int]] = []
-    right_unit = _RightIsUnit(match, a, b)
+    right_unit = None  # built when first asked
     for m in _CONJUNCTION.finditer(match, a, b):
         s, e = m.start(), m.end()
         # cheap tests first, before slicing: the left side must end in an organ tail (a tail is at most
@@ -155,6 +176,8 @@ def _conjuncts(match: str, a: int, b: int) -> list[tuple[int, int]]:
         # comes from what is found once for the range, so a run of 和 is linear (was quadratic)
         if s - a < 2 or b - e < 2 or match.startswith("其", e) or not _ORG_TAIL.search(match, max(a, s - 5), s):
             continue
+        if right_unit is None:  # (a is still the range's start here)
+            right_unit = _RightIsUnit(match, a, b)
         if right_unit(e):
             out.append((a, s))
             a = e
@@ -212,9 +235,15 @@ def _convention_only(content: str) -> bool:
     return len(rest) <= 2
 
 
+_BRACKETED = re.compile(r"[（(][^（()）]*[)）]")
+
+
 def _is_fragment(piece: str) -> bool:
-    bare = re.sub(r"[（(][^（()）]*[)）]", "", piece.strip())
-    bare = re.sub(r"^各", "", bare)
+    bare = piece.strip()
+    if "(" in bare or "（" in bare:
+        bare = _BRACKETED.sub("", bare)
+    if bare.startswith("各"):
+        bare = bare[1:]
     return 0 < len(bare) <= 1
 
 
@@ -222,6 +251,9 @@ def _is_fragment(piece: str) -> bool:
 def looks_like_unit(name: str) -> bool:
     n = re.sub(r"[（(][^（()）]*[)）]$", "", name.strip())
     return bool(_ORG_TAIL.search(n)) or bool(re.match(r"^(?:各|有关|相关)", n))
+
+
+_CLAUSE = re.compile(r"[^，,；;。]+")
 
 
 def _parse_content(text: str, match: str, a: int, b: int) -> MarkerGroup | None:
@@ -235,9 +267,11 @@ def _parse_content(text: str, match: str, a: int, b: int) -> MarkerGroup | None:
     cm = _rx("carry_forward").search(content)
     if cm:
         g.carry = split_units(text, match, a + cm.start("units"), a + cm.end("units"))
-    labels = sorted((m.start() + a, m.end() + a, kind)
-                    for kind in ("label_lead", "label_responsible")
-                    for m in _rx(kind).finditer(content))
+    labels = []
+    if _LABEL_COLON.search(content):  # every label ends in one
+        labels = sorted((m.start() + a, m.end() + a, kind)
+                        for kind in ("label_lead", "label_responsible")
+                        for m in _rx(kind).finditer(content))
     if labels:
         other = _rx("other_labels")
         inline_lead = _rx("inline_lead")
@@ -247,24 +281,29 @@ def _parse_content(text: str, match: str, a: int, b: int) -> MarkerGroup | None:
             if om:
                 stop = om.start()
             for u in split_units(text, match, e, stop):
-                m = inline_lead.search(match[u.start:u.end])
+                m = inline_lead.search(match, u.start, u.end)
                 if m:  # 责任单位：市发展改革委（牵头）、市财政局
-                    end = u.start + m.start()
+                    end = m.start()
                     g.lead.append(Unit(text[u.start:end], u.start, end))
                 else:
                     (g.lead if kind == "label_lead" else g.responsible).append(u)
         return g if (g.lead or g.responsible) else None
-    # role words after the units, clause by clause
-    clause_rx = re.compile(r"[^，,；;。]+")
+    # role words after the units, clause by clause. A clause is a piece of the content: it holds a stop
+    # phrase, a role word or a declaration (phrases and a pattern with no anchor or look-around) only
+    # if the content does, so each is looked for in the clauses only then
+    stops = any(p in content for p in _lex()["stop_phrases"])
+    roles = _rx("suffix_any").search(content) is not None
+    declares = g.declares_first_lead
     pending: list[Unit] = []
     found_role = False
-    for m in clause_rx.finditer(content):
-        cs, ce = m.start() + a, m.end() + a
+    for m in _CLAUSE.finditer(match, a, b):
+        cs, ce = m.start(), m.end()
         clause = match[cs:ce].strip()
-        if not clause or any(p in clause for p in _lex()["stop_phrases"]) or declares_first_lead(clause):
+        if not clause or (stops and any(p in clause for p in _lex()["stop_phrases"])) \
+                or (declares and declares_first_lead(clause)):
             continue
         hit = None
-        for kind in ("suffix_lead", "suffix_responsible", "suffix_alone"):
+        for kind in ("suffix_lead", "suffix_responsible", "suffix_alone") if roles else ():
             for w in _words(kind):
                 k = match.rfind(w, cs, ce)
                 if k != -1 and match[k + len(w):ce].strip() in ("", "落实", "实施", "推进", "督导"):
@@ -289,7 +328,7 @@ def _parse_content(text: str, match: str, a: int, b: int) -> MarkerGroup | None:
             continue
         units = pending + split_units(text, match, cs, k)
         pending = []
-        units = [u for u in units if not re.match(r"^(?:年内|持续|今年)", u.name)]
+        units = [u for u in units if not u.name.startswith(("年内", "持续", "今年"))]
         if not units:
             continue
         found_role = True
@@ -305,18 +344,27 @@ def _parse_content(text: str, match: str, a: int, b: int) -> MarkerGroup | None:
     return None
 
 
+_BRACKET_OR_NEWLINE = re.compile("[" + re.escape(_OPEN + _CLOSE) + "\n]")
+_ITEM_LINE = re.compile(r"\n\s*(?:\d{1,3}[.．、]|[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、)")
+
+
 def _close_of(match: str, k: int, limit: int) -> int:
-    """Index of the bracket closing the one at k, or -1 when it is cut or runs away."""
+    """Index of the bracket closing the one at k, or -1 when it is cut or runs away (400 characters, or
+    a new numbered item on the next line). Only brackets and newlines are looked at."""
+    limit = min(limit, k + 400)
+    first = _BRACKET_OR_NEWLINE.search(match, k + 1, limit)
+    if first is not None and first.group() in _CLOSE:  # the common case: nothing nested, one line
+        return first.start()
     depth = 0
-    for j in range(k, min(limit, k + 400)):
-        c = match[j]
+    for m in _BRACKET_OR_NEWLINE.finditer(match, k, limit):
+        c, j = m.group(), m.start()
         if c in _OPEN:
             depth += 1
         elif c in _CLOSE:
             depth -= 1
             if depth == 0:
                 return j
-        elif c == "\n" and j > k + 1 and re.match(r"\n\s*(?:\d{1,3}[.．、]|[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、)", match[j:j + 6]):
+        elif j > k + 1 and _ITEM_LINE.match(match, j, j + 6):  # a newline
             return -1
     return -1
 
@@ -537,13 +585,20 @@ class _Covered:
         return k >= 0 and pos < self.ends[k]
 
 
+_LABEL_COLON = re.compile("[:：|]")
+
+
 def _label_lines(text: str, match: str, start: int, end: int, taken: list[MarkerGroup]) -> list[MarkerGroup]:
     """Runs of lines that begin with 牵头单位: / 责任单位: (or table cells holding them)."""
     label_line = _rx("label_line")
     out: list[MarkerGroup] = []
+    # every match ends in a colon and holds a label word (label_line, tried at every position, is slow to
+    # find nothing; the colon is the fastest test)
+    if _LABEL_COLON.search(match, start, end) is None or _rx("label_word").search(match, start, end) is None:
+        return out
     runs: list[list[int]] = []
     covered = _Covered(taken)
-    for m in label_line.finditer(match, start, end):
+    for m in finditer_from(_rx("label_line_first"), label_line, match, start, end):
         if m.start() in covered:
             continue
         line_end = match.find("\n", m.start())
@@ -564,8 +619,10 @@ def _sentence_form(text: str, match: str, start: int, end: int, taken: list[Mark
     """由X承办，Y、Z配合。 at the start of a sentence."""
     rx = _rx("sentence")
     out = []
+    if match.find("由", start, end) == -1:
+        return out  # every match holds 由 (the pattern, tried at every position, is slow to find nothing)
     covered = _Covered(taken)
-    for m in rx.finditer(match, start, end):
+    for m in finditer_from(_rx("sentence_first"), rx, match, start, end):
         if m.start() in covered:
             continue
         g = MarkerGroup(m.start(), m.end())

@@ -22,11 +22,12 @@ from __future__ import annotations
 
 import bisect
 import re
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Optional
 
 from loaders.extract.lexicon import lexicon
 from loaders.extract.numerals import cn_number
+from loaders.extract.scanning import finditer_from, first_chars, search_from
 from loaders.text.normalize import NormText
 from policykg.model import Target
 
@@ -47,14 +48,26 @@ _NUM = re.compile(
 _YEAR_MENTION = re.compile(
     r"(?P<y>(?:19|20)\d{2})年(?![0-9一二三四五六七八九十]{1,2}月|度|以来|—|-|~)"
     r"|[“\"]?(?P<plan>十[一二三四五六]五)[”\"]?(?:期间|时期|末|规划期)")
+# what a match of each opens with (both are tried at every position by a plain search: scanning.py)
+_NUM_FIRST, _YEAR_MENTION_FIRST = first_chars(_NUM), first_chars(_YEAR_MENTION)
 _MARKER = re.compile(r"\s*(?:\d{1,3}[、.．](?!\d)|[(（](?:\d{1,3}|[一二三四五六七八九十]{1,3})[)）]|[一二三四五六七八九十]{1,3}、"
                      r"|第[一二三四五六七八九十百零〇]+[条章])")
+_SPACES = re.compile(r"\s+")
+_TRAILING_PARTICLES = re.compile(r"(?:的|为|在|了|按|是|达|:|：|、)+$")
+_EVENLY = re.compile(r"(?<![人平年日月])均")
+_LIST_SEPARATOR = re.compile(r"[、和及与]")
 _YEAR_CONTEXT_FIELD = re.compile(r"^(?:到|至)?(?:19|20)\d{2}年(?:底|末)?[,，]?|^[“\"]?十[一二三四五六]五[”\"]?(?:期间|时期|末)[,，]?")
 
 
 @lru_cache(maxsize=1)
 def _lex() -> dict:
     return lexicon("targets")
+
+
+@lru_cache(maxsize=None)
+def _words(key: str) -> tuple[str, ...]:
+    """A word list of the lexicon as a tuple (for startswith / endswith)."""
+    return tuple(_lex()[key])
 
 
 @lru_cache(maxsize=1)
@@ -78,35 +91,74 @@ def _rx() -> dict:
         "to_value": re.compile(alt(lex["to_value_cues"])),
         "strip": re.compile(rf"^(?:{alt(lex['strip_metric_prefix'])})+"),
         "ratio_cue": re.compile(rf"\s*的?(?P<noun>{alt(lex['ratio_nouns'])})"),
+        # any of the words, anywhere (for `any(w in text for w in words)` without a pass per word)
+        "achievement": re.compile(alt(lex["achievement_cues"])),
+        "kind_strong": re.compile(alt(lex["kind"]["strong"])),
+        "kind_weak": re.compile(alt(lex["kind"]["weak"])),
     }
 
 
+@lru_cache(maxsize=1)
+def _unit_blockers() -> dict[str, tuple[str, ...]]:
+    return {unit: tuple(words) for unit, words in _lex()["unit_blockers"].items()}
+
+
+def _starts(rx: re.Pattern, s: str, start: int, end: int) -> list[int]:
+    return [m.start() for m in rx.finditer(s, start, end)]
+
+
+def _outside(positions: list[int], parens: list[tuple[int, int]]) -> list[int]:
+    """The sorted positions that lie inside no bracket pair (a, b) (a < p < b - 1), by bisection: the
+    pairs do not overlap, so the positions between them are kept in slices."""
+    if not parens:
+        return positions
+    out: list[int] = []
+    k = 0
+    for a, b in parens:
+        lo = bisect.bisect_left(positions, a + 1, k)
+        out.extend(positions[k:lo])
+        k = max(lo, bisect.bisect_left(positions, b - 1, lo))
+    out.extend(positions[k:])
+    return out
+
+
 class _Scan:
-    """Per-call view of ``norm`` restricted to [start, end): clause and bracket lookups."""
+    """Per-call view of ``norm`` restricted to [start, end): clause and bracket lookups.
+
+    Clauses, sentences and the years that date a number never cross a line (a newline ends a clause and
+    a sentence, brackets and year mentions hold none), so those are found line by line, on the first
+    question about a line: most lines hold no number to ask about."""
 
     def __init__(self, norm: NormText, start: int, end: int):
         self.s = norm.match  # Simplified copy, same length as norm.text
         self.start, self.end = start, end
-        win = self.s[start:end]
-        self.protected = [(m.start() + start, m.end() + start) for m in _PROTECTED.finditer(win)]
-        self.prot_starts = [a for a, _ in self.protected]
-        parens = [(m.start() + start, m.end() + start) for m in _PAREN.finditer(win)]
-        inside = bytearray(end - start)
-        for a, b in parens:
-            inside[a - start + 1:b - start - 1] = b"\x01" * (b - a - 2)
-        self.bounds = [m.start() + start for m in _CLAUSE_END_RX.finditer(win) if not inside[m.start()]]
-        self.newlines = [m.start() + start for m in _NEWLINE_RX.finditer(win)]
-        self.sentence_ends = [m.start() + start for m in _SENTENCE_END_RX.finditer(win)]
-        self.years = []  # (position, year) of year mentions outside titles/notes
-        lex = _lex()
-        for m in _YEAR_MENTION.finditer(win):
-            p = m.start() + start
-            if self.in_protected(p) or (m.group("y") and self.s[max(start, p - 3):p].endswith(tuple(lex["base_year_cues"]))):
-                continue
-            y = int(m.group("y")) if m.group("y") else lex["five_year_plans"].get(m.group("plan"))
-            if y:
-                self.years.append((p, y))
-        self.year_pos = [p for p, _ in self.years]
+        self._clause_ends: dict[int, list[int]] = {}  # line number -> its clause ends (not in parentheses)
+        self._sentence_ends: dict[int, list[int]] = {}
+        self._years: dict[int, tuple[list[int], list[int]]] = {}  # line number -> (positions, years)
+        self._last_line = (-1, 1, 0)  # the line last asked about (questions come in runs about one line)
+
+    @cached_property
+    def protected(self) -> list[tuple[int, int]]:
+        return [m.span() for m in _PROTECTED.finditer(self.s, self.start, self.end)]
+
+    @cached_property
+    def prot_starts(self) -> list[int]:
+        return [a for a, _ in self.protected]
+
+    @cached_property
+    def newlines(self) -> list[int]:
+        return _starts(_NEWLINE_RX, self.s, self.start, self.end)
+
+    def _line(self, p: int) -> tuple[int, int, int]:
+        """(number, start, end) of the line holding p; its newline (at end) belongs to it."""
+        line = self._last_line
+        if line[1] <= p <= line[2]:
+            return line
+        k = bisect.bisect_left(self.newlines, p)
+        a = self.newlines[k - 1] + 1 if k > 0 else self.start
+        b = self.newlines[k] if k < len(self.newlines) else self.end
+        self._last_line = line = (k, a, b)
+        return line
 
     def in_protected(self, p: int) -> bool:
         """True when p lies strictly between a bracket pair (regions do not overlap)."""
@@ -114,24 +166,49 @@ class _Scan:
         return k >= 0 and p < self.protected[k][1] - 1
 
     def clause(self, p: int) -> tuple[int, int]:
-        k = bisect.bisect_right(self.bounds, p - 1)
-        a = self.bounds[k - 1] + 1 if k > 0 else self.start
-        b = self.bounds[k] if k < len(self.bounds) else self.end
-        return a, b
+        """From after the last clause end before p (or the line's start) to the first one from p on (or
+        the line's end: its newline is a clause end)."""
+        n, a, b = self._line(p)
+        bounds = self._clause_ends.get(n)
+        if bounds is None:
+            bounds = self._clause_ends[n] = _outside(_starts(_CLAUSE_END_RX, self.s, a, b),
+                                                     [m.span() for m in _PAREN.finditer(self.s, a, b)])
+        k = bisect.bisect_right(bounds, p - 1)
+        return (bounds[k - 1] + 1 if k > 0 else a), (bounds[k] if k < len(bounds) else b)
 
     def sentence_start(self, p: int) -> int:
-        k = bisect.bisect_left(self.sentence_ends, p) - 1
-        return self.sentence_ends[k] + 1 if k >= 0 else self.start
+        n, a, b = self._line(p)
+        ends = self._sentence_ends.get(n)
+        if ends is None:
+            ends = self._sentence_ends[n] = _starts(_SENTENCE_END_RX, self.s, a, b)
+        k = bisect.bisect_left(ends, p) - 1
+        return ends[k] + 1 if k >= 0 else a
 
     def line_start(self, p: int) -> int:
-        k = bisect.bisect_left(self.newlines, p) - 1
-        return self.newlines[k] + 1 if k >= 0 else self.start
+        return self._line(p)[1]
 
     def year_before(self, p: int) -> Optional[int]:
-        k = bisect.bisect_left(self.year_pos, p) - 1
-        if k >= 0 and self.years[k][0] >= self.line_start(p):
-            return self.years[k][1]
-        return None
+        """The year of the last year mention before p on its line (outside titles and notes)."""
+        n, a, b = self._line(p)
+        found = self._years.get(n)
+        if found is None:
+            found = self._years[n] = self._year_mentions(a, b)
+        positions, years = found
+        k = bisect.bisect_left(positions, p) - 1
+        return years[k] if k >= 0 else None
+
+    def _year_mentions(self, a: int, b: int) -> tuple[list[int], list[int]]:
+        positions, years = [], []
+        lex = _lex()
+        for m in finditer_from(_YEAR_MENTION_FIRST, _YEAR_MENTION, self.s, a, b):
+            p = m.start()
+            if self.in_protected(p) or (m.group("y") and self.s[max(self.start, p - 3):p].endswith(_words("base_year_cues"))):
+                continue
+            y = int(m.group("y")) if m.group("y") else lex["five_year_plans"].get(m.group("plan"))
+            if y:
+                positions.append(p)
+                years.append(y)
+        return positions, years
 
 
 def extract_targets(norm: NormText, start: int, end: int, *, doc_id: str, task_id: str | None,
@@ -144,7 +221,7 @@ def extract_targets(norm: NormText, start: int, end: int, *, doc_id: str, task_i
     pos = start
     s = sc.s
     while True:
-        m = _NUM.search(s, pos, end)
+        m = search_from(_NUM_FIRST, _NUM, s, pos, end)
         if not m:
             break
         pos = m.end()
@@ -153,24 +230,25 @@ def extract_targets(norm: NormText, start: int, end: int, *, doc_id: str, task_i
             continue
         found.extend(got)
         pos = max(pos, got[-1]["next"])
-    out: list[Target] = _ratio_targets(norm, sc, doc_id, task_id, default_year)
+    # the fields of each target but its id, which numbers them in this order
+    out: list[dict] = _ratio_targets(norm, sc, doc_id, task_id, default_year)
     last_metric: dict[tuple[int, int], str] = {}
     for i, f in enumerate(found):
         out.extend(_to_targets(norm, sc, f, found, i, last_metric, doc_id, task_id, default_year))
     sep = "" if not id_prefix or not id_prefix[-1].isdigit() else "."
-    return [_with_id(t, f"{id_prefix}{sep}{k + 1}") for k, t in enumerate(out)]
+    return [Target(id=f"{id_prefix}{sep}{k + 1}", **fields) for k, fields in enumerate(out)]
 
 
 _RATIO = re.compile(r"(?P<ratio>\d+(?:\.\d+)?(?:[:：∶]\d+(?:\.\d+)?){1,5})")
 
 
 def _ratio_targets(norm: NormText, sc: _Scan, doc_id: str, task_id: Optional[str],
-                   default_year: Optional[int]) -> list[Target]:
+                   default_year: Optional[int]) -> list[dict]:
     """按4:3:3的比例分担 → three shares (40, 30, 30 %), each named after its party when the clause lists
     as many parties (省、市、县三级财政)."""
-    out: list[Target] = []
+    out: list[dict] = []
     rx = _rx()["ratio_cue"]
-    if "比例" not in sc.s[sc.start:sc.end] and "分成" not in sc.s[sc.start:sc.end]:
+    if sc.s.find("比例", sc.start, sc.end) == -1 and sc.s.find("分成", sc.start, sc.end) == -1:
         return out  # (every ratio noun names a 比例 or a 分成)
     for m in _RATIO.finditer(sc.s, sc.start, sc.end):
         if not rx.match(sc.s, m.end(), sc.end) or sc.in_protected(m.start()):
@@ -186,10 +264,10 @@ def _ratio_targets(norm: NormText, sc: _Scan, doc_id: str, task_id: Optional[str
         noun = cue.group("noun") if cue.group("noun") else "比例"
         for k, v in enumerate(parts):
             metric = f"{parties[k]}{noun}" if parties else f"{noun}第{k + 1}项"
-            out.append(Target(id="", doc_id=doc_id, text=re.sub(r"\s+", "", clause), metric=metric,
-                              comparator="=", value=round(v / total * 100, 2), unit="%", span=norm.span(ca, cb),
-                              year=sc.year_before(m.start()) or default_year, task_id=task_id,
-                              kind="policy_parameter"))
+            out.append(dict(doc_id=doc_id, text=re.sub(r"\s+", "", clause), metric=metric,
+                            comparator="=", value=round(v / total * 100, 2), unit="%", span=norm.span(ca, cb),
+                            year=sc.year_before(m.start()) or default_year, task_id=task_id,
+                            kind="policy_parameter"))
     return out
 
 
@@ -201,12 +279,6 @@ def _ratio_parties(before: str, n: int) -> list[str]:
     items = m.group(1).split("、")
     items[-1] = re.split(r"[一二三四五六七八九十两]级|按|的|共同", items[-1])[0]
     return items if all(items) else []
-
-
-def _with_id(t: Target, tid: str) -> Target:
-    from dataclasses import replace
-
-    return replace(t, id=tid)
 
 
 def _read_unit(sc: _Scan, p: int, numeral: str) -> Optional[tuple[str, int]]:
@@ -229,7 +301,7 @@ def _read_unit(sc: _Scan, p: int, numeral: str) -> Optional[tuple[str, int]]:
     if unit in lex["blocked_units"]:
         return None
     after = s[u_end:u_end + 6]
-    if after.startswith(tuple(lex["unit_blockers"].get(unit, ()))):
+    if after.startswith(_unit_blockers().get(unit, ())):
         return None
     # 一/三 alone are often words (一次性, 三次产业): one-character numerals only count things
     if numeral == "cn_short" and not u.group("mag") and unit not in lex["cn_numeral_units"]:
@@ -241,23 +313,23 @@ def _read_number(sc: _Scan, m: re.Match) -> Optional[list[dict]]:
     """The target candidate(s) starting at number match ``m``: one, or two for a range."""
     s, lex = sc.s, _lex()
     a = m.start()
-    if sc.in_protected(a):
-        return None
     left = s[a - 1] if a > sc.start else ""
     if left == "第" or (left.isascii() and left.isalnum()) or left == ".":
         return None
-    if m.group("pct") is not None:
-        raw = m.group("pct")
-        v = float(raw) if raw[0].isdigit() else cn_number(raw)
+    if sc.in_protected(a):
+        return None
+    per, pct, ar, cn = m.group("per", "pct", "ar", "cn")
+    if pct is not None:
+        v = float(pct) if pct[0].isdigit() else cn_number(pct)
         if v is not None:  # 千分之五 = 0.5%, 万分之五 = 0.05%
-            v = round(v * {"百": 1, "千": 0.1, "万": 0.01}[m.group("per")], 6)
+            v = round(v * {"百": 1, "千": 0.1, "万": 0.01}[per], 6)
         c = None if v is None else _cand(sc, a, m.end(), v, "%", m.end())
         return None if c is None else [c]
-    chinese = m.group("cn") is not None
-    raw = m.group("cn") or m.group("ar")
+    chinese = cn is not None
+    raw = cn or ar
     if chinese:
         if raw == "一" and (left in lex["cn_one_bad_left"]
-                            or not s.startswith(tuple(lex["cn_one_units"]) + tuple(lex["magnitudes"]), m.end())):
+                            or not s.startswith(_words("cn_one_units") + _words("magnitudes"), m.end())):
             return None
         v = cn_number(raw)
     else:
@@ -268,8 +340,8 @@ def _read_number(sc: _Scan, m: re.Match) -> Optional[list[dict]]:
     if v is None:
         return None
     unit = _read_unit(sc, m.end(), ("cn_short" if len(raw) == 1 else "cn_long") if chinese else "arabic")
-    rng = _rx()["range"].match(s, unit[1] if unit else m.end(), sc.end)
-    if rng and not chinese:
+    rng = None if chinese else _rx()["range"].match(s, unit[1] if unit else m.end(), sc.end)  # (arabic only)
+    if rng:
         m2 = _NUM.match(s, rng.end(), sc.end)
         if m2 and m2.group("ar"):
             unit2 = _read_unit(sc, m2.end(), "arabic")
@@ -301,15 +373,15 @@ def _cand(sc: _Scan, a: int, num_end: int, v: float, unit: str, u_end: int,
     if unit not in ("%",) and rx["doc_noun"].match(after):
         return None
     before = s[ca:a]
-    if any(w in s[sc.sentence_start(a):a] for w in lex["achievement_cues"]):
+    if rx["achievement"].search(s, sc.sentence_start(a), a):
         return None  # 截至2020年底共建成…, 已完成80%: reported, not targeted
-    if before.endswith(tuple(lex["condition_verbs_before"])):
+    if before.endswith(_words("condition_verbs_before")):
         return None  # 拥有1套住房的家庭: who qualifies, not a quantity to reach
     # a time span followed by 内 is a deadline (30天内), 有效期5年 a validity
     if unit in lex["time_units"] and (after.startswith(("内", "以内", "之内")) or before.endswith("有效期")
-                                      or after.startswith(tuple(lex["duration_follow"]))):
+                                      or after.startswith(_words("duration_follow"))):
         return None  # 用3-5年时间: a time allowed, a deadline not a target
-    if before.endswith(tuple(lex["from_value_cues"])) and rx["to_value"].match(after):
+    if before.endswith(_words("from_value_cues")) and rx["to_value"].match(after):
         return None  # 由6%降至5%: only the new value is the target
     post = rx["post"].match(s, u_end, cb)
     comparator, cue_pos = "=", None
@@ -363,15 +435,16 @@ def _is_condition(s: str, p: int, cb: int, thresholdish: bool) -> bool:
     note = _NOTE.match(s, p, cb)  # 2年以上(含2年)的
     if note:
         p = note.end()
-    if not s.startswith(tuple(lex["condition_follow"]), p):
+    if not s.startswith(_words("condition_follow"), p):
         return False
     nxt = s[p + 1:p + 4]
-    return not (nxt.startswith(tuple(lex["condition_modal_after"]))
-                and not nxt.startswith(tuple(lex["condition_modal_false"])))
+    return not (nxt.startswith(_words("condition_modal_after"))
+                and not nxt.startswith(_words("condition_modal_false")))
 
 
 def _to_targets(norm: NormText, sc: _Scan, f: dict, found: list[dict], i: int, last_metric: dict,
-                doc_id: str, task_id: Optional[str], default_year: Optional[int]) -> list[Target]:
+                doc_id: str, task_id: Optional[str], default_year: Optional[int]) -> list[dict]:
+    """The fields (but the id) of the target(s) of candidate f: one per metric."""
     lex, s, text = _lex(), sc.s, norm.text
     ca, cb = f["clause"]
     mk = _MARKER.match(text, ca, cb)  # the item number (4、 / (1) / 第三条) is not part of the clause
@@ -394,30 +467,31 @@ def _to_targets(norm: NormText, sc: _Scan, f: dict, found: list[dict], i: int, l
         metric = last_metric.get(f["clause"], "") or _clean_metric(text[ca:cb])
     last_metric[f["clause"]] = metric
     year = sc.year_before(f["start"]) or default_year
-    clause_text = re.sub(r"\s+", "", text[ca:cb])
-    kind = _kind(s[sc.sentence_start(ca):cb], s[ca:cb], year)
+    clause_text = _SPACES.sub("", text[ca:cb])
+    kind = _kind(s, sc.sentence_start(ca), ca, cb, year)
     span = norm.span(ca, cb)
     items = _distributive_items(text, s, ca, f)
     metrics = items if items else [metric]
-    return [Target(id="", doc_id=doc_id, text=clause_text, metric=mt, comparator=f["comparator"], value=f["value"],
-                   unit=f["unit"], span=span, year=year, task_id=task_id, kind=kind) for mt in metrics]
+    return [dict(doc_id=doc_id, text=clause_text, metric=mt, comparator=f["comparator"], value=f["value"],
+                 unit=f["unit"], span=span, year=year, task_id=task_id, kind=kind) for mt in metrics]
 
 
 def _clean_metric(t: str) -> str:
-    t = re.sub(r"\s+", "", t)
+    t = _SPACES.sub("", t)
     t = _YEAR_CONTEXT_FIELD.sub("", t)
     t = t.lstrip("、，,和及与:：;；")
     t = _rx()["strip"].sub("", t)
-    t = re.sub(r"(?:的|为|在|了|按|是|达|:|：|、)+$", "", t)
+    t = _TRAILING_PARTICLES.sub("", t)
     return t.strip("“”\"")
 
 
-def _kind(sentence: str, clause: str, year: Optional[int]) -> str:
-    """policy_parameter for subsidies, rates, thresholds (a strong cue anywhere in the sentence so far)."""
-    k = _lex()["kind"]
-    if any(w in sentence for w in k["strong"]):
+def _kind(s: str, sentence_start: int, ca: int, cb: int, year: Optional[int]) -> str:
+    """policy_parameter for subsidies, rates, thresholds (a strong cue anywhere in the sentence so far,
+    s[sentence_start:cb]; a weak one in the clause s[ca:cb] when no year is set)."""
+    rx = _rx()
+    if rx["kind_strong"].search(s, sentence_start, cb):
         return "policy_parameter"
-    if year is None and any(w in clause for w in k["weak"]):
+    if year is None and rx["kind_weak"].search(s, ca, cb):
         return "policy_parameter"
     return "goal"
 
@@ -426,7 +500,7 @@ def _distributive_items(text: str, s: str, ca: int, f: dict) -> list[str]:
     """A、B、C各1个 → one metric per listed item (only when a single value follows)."""
     a = f["start"]
     if s[a - 1:a] != "各":
-        m = re.search(r"(?<![人平年日月])均", s[ca:a])
+        m = _EVENLY.search(s[ca:a])  # (on the slice: the look-behind does not see before ca)
         if not m:
             return []
         cut = ca + m.start()
@@ -434,6 +508,6 @@ def _distributive_items(text: str, s: str, ca: int, f: dict) -> list[str]:
         cut = a - 1
     if _NUM.search(s, cut + 1, a) and s[a - 1:a] != "各":
         return []
-    items = [_clean_metric(x) for x in re.split(r"[、和及与]", text[ca:cut])]
+    items = [_clean_metric(x) for x in _LIST_SEPARATOR.split(text[ca:cut])]
     items = [x for x in items if x]
     return items if len(items) > 1 else []

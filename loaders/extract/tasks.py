@@ -48,6 +48,8 @@ _ATTACHMENT_LIST = re.compile(r"(?m)^[ \t]*附件[:：][ \t]*(?:\n[ \t]*)*(?:(?:
 
 
 def _outside_attachment_lists(match: str, nodes: list[Node], a: int, b: int) -> list[Node]:
+    if match.find("附件", a, b) == -1:
+        return nodes  # (every list opens with 附件; the pattern, tried at every position, is slow to find none)
     listed = [(m.start(), m.end()) for m in _ATTACHMENT_LIST.finditer(match, a, b) if m.end() > m.start()]
     if not listed:
         return nodes
@@ -68,10 +70,11 @@ def extract_tasks(text: str, match: str, body_start: int, end: int, first_is_lea
     that issues the plan). ``issues_attachment``: the range is a notice whose plan follows it. ``title``: the
     document's title range (a plan whose lead is written under its title is a task of its own)."""
     rows = _table_tasks(text, match, body_start, end) + _cell_rows(text, match, body_start, end)
-    tasks = _tree_tasks(text, match, body_start, end, first_is_lead)
+    tree = build_tree(match, body_start, end)
+    tasks = _tree_tasks(text, match, body_start, end, tree, first_is_lead)
     if rows:
         tasks = sorted(tasks + rows, key=lambda t: t.start)
-    if not tasks and not build_tree(match, body_start, end):
+    if not tasks and not tree:
         tasks = _notice_duties(match, body_start, end, issues_attachment)
     plan = _plan_lead(text, match, body_start, end, title) if title else None
     return [plan] + tasks if plan else tasks
@@ -131,6 +134,8 @@ def _table_tasks(text: str, match: str, body_start: int, end: int) -> list[TaskD
     """Rows of a table whose header names a task column and a lead/responsible column."""
     cols = lexicon("roles")["table_columns"]
     out: list[TaskDraft] = []
+    if match.find("|", body_start, end) == -1 and match.find("\t", body_start, end) == -1:
+        return out  # no line can be a row (a row has two cell borders)
     pos = body_start
     lines = []
     for line in match[body_start:end].split("\n"):
@@ -180,8 +185,10 @@ def _table_tasks(text: str, match: str, body_start: int, end: int) -> list[TaskD
     return out
 
 
-def _tree_tasks(text: str, match: str, body_start: int, end: int, declared: bool = False) -> list[TaskDraft]:
-    nodes = _outside_attachment_lists(match, build_tree(match, body_start, end), body_start, end)
+def _tree_tasks(text: str, match: str, body_start: int, end: int, tree: list[Node],
+                declared: bool = False) -> list[TaskDraft]:
+    """``tree``: the provisions of [body_start, end) (build_tree)."""
+    nodes = _outside_attachment_lists(match, tree, body_start, end)
     first_is_lead = declared or declares_first_lead(match[body_start:end])
     marked: dict[int, list[MarkerGroup]] = {}
     for i, n in enumerate(nodes):
@@ -303,26 +310,29 @@ def _top(n: Node) -> Node:
     return n
 
 
+_TITLE_STOP = re.compile("[（(〔）)〕" + re.escape(_SENTENCE_END) + "\n|]")
+_MARKER_AHEAD = re.compile(r"[（(〔][^）)〕]{0,80}(?:牵头|负责|責任|责任单位|配合)")
+
+
 def _title_range(match: str, a: int, b: int) -> tuple[int, int]:
     """The first sentence (heading phrase) of text[a:b]."""
     while a < b and match[a] in " \t\n|:：?？。，,、;；":  # a title never starts with punctuation
         a += 1
-    stops = _SENTENCE_END
-    k = a
     depth = 0
-    while k < b:
-        c = match[k]
+    e = b
+    for m in _TITLE_STOP.finditer(match, a, b):  # brackets and sentence ends only
+        c, k = m.group(), m.start()
         if c in "（(〔":
             # a responsibility marker ends the title
-            if re.match(r"[（(〔][^）)〕]{0,80}(?:牵头|负责|責任|责任单位|配合)", match[k:k + 90]) and depth == 0:
+            if depth == 0 and _MARKER_AHEAD.match(match, k, k + 90):
+                e = k
                 break
             depth += 1
         elif c in "）)〕":
             depth = max(0, depth - 1)
-        elif depth == 0 and (c in stops or c == "\n" or c == "|"):
+        elif depth == 0:  # a sentence end, a line break or a table cell's border
+            e = k
             break
-        k += 1
-    e = k
     while e > a and match[e - 1] in " \t":
         e -= 1
     return a, e
