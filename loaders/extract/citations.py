@@ -304,8 +304,7 @@ def extract_citations(norm: NormText, start: int, end: int, *, doc_id: str, task
                 k += 1
         i = s.find("《", j + 1, end)
     consumed_starts = [a for a, _ in consumed]  # in text order
-    has_hao = s.find("号", start, end) != -1 or s.find("號", start, end) != -1  # (every 文号 ends in one)
-    for m in _number_matches(s, start, end) if has_hao else ():
+    for m in _number_matches(s, start, end):
         k = bisect.bisect_right(consumed_starts, m.start("year")) - 1
         if k >= 0 and m.start("year") < consumed[k][1]:
             continue
