@@ -31,6 +31,7 @@ from loaders.text.normalize import NormText
 from policykg.model import Citation
 
 _OPEN, _CLOSE = "《〈<", "》〉>"
+_BRACKET_OR_BREAK = re.compile("[" + _OPEN + _CLOSE + "\n]")
 _NUMBER = re.compile(
     r"(?P<prefix>[\u4e00-\u9fff*＊]{1,12}?)(?P<open>[〔\[(【〈„「]?)(?P<year>(?:19|20)\d{2})"
     r"(?P<close>[〕\])】〉‟」“”]?)(?P<no>第?\d{1,5})(?P<hao>[号號])")
@@ -71,16 +72,16 @@ def citation_key(c: Citation) -> str:
 def _balanced(s: str, i: int, limit: int) -> Optional[int]:
     """Index of the 》 closing the 《 at i (nesting counted), or None within the line/limit."""
     depth = 0
-    for j in range(i, min(len(s), i + limit + 2)):
-        c = s[j]
+    for m in _BRACKET_OR_BREAK.finditer(s, i, min(len(s), i + limit + 2)):  # (other characters change nothing)
+        c = m.group()
         if c == "\n":
             return None
         if c in _OPEN:
             depth += 1
-        elif c in _CLOSE:
+        else:
             depth -= 1
             if depth == 0:
-                return j if c == _CLOSE[_OPEN.index(s[i])] else None
+                return m.start() if c == _CLOSE[_OPEN.index(s[i])] else None
     return None
 
 
@@ -303,8 +304,7 @@ def extract_citations(norm: NormText, start: int, end: int, *, doc_id: str, task
                 k += 1
         i = s.find("《", j + 1, end)
     consumed_starts = [a for a, _ in consumed]  # in text order
-    has_hao = s.find("号", start, end) != -1 or s.find("號", start, end) != -1  # (every 文号 ends in one)
-    for m in _number_matches(s, start, end) if has_hao else ():
+    for m in _number_matches(s, start, end):
         k = bisect.bisect_right(consumed_starts, m.start("year")) - 1
         if k >= 0 and m.start("year") < consumed[k][1]:
             continue

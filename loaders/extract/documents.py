@@ -234,8 +234,9 @@ def segment(norm: NormText) -> list[DocDraft]:
         if has_header or len(head.strip()) >= 400:
             sub = NormText(norm.original, norm.source_id, text[: drafts[0].start], match[: drafts[0].start],
                            norm.offsets[: drafts[0].start])
-            first = _whole_text_draft(sub, sub.lines(), lambda j: sub.match.__getitem__(slice(*sub.lines()[j])),
-                                      lambda j: sub.text.__getitem__(slice(*sub.lines()[j])))
+            sub_lines = sub.lines()
+            first = _whole_text_draft(sub, sub_lines, [sub.match[a:b] for a, b in sub_lines].__getitem__,
+                                      [sub.text[a:b] for a, b in sub_lines].__getitem__)
             first.end = drafts[0].start
             drafts.insert(0, first)
         else:

@@ -152,10 +152,13 @@ def _noise_patterns() -> tuple[frozenset[str], re.Pattern]:
 
 
 def _layout_width(lines: list[str]) -> int | None:
-    """Typical width of a full line in a column layout, or None for paragraph text."""
-    widths = sorted(_width(ln) for ln in lines if ln.strip())
-    if len(widths) < 20:
+    """Typical width of a full line in a column layout, or None for paragraph text (lines stripped, none blank)."""
+    if len(lines) < 20:
         return None
+    # a line is at least as wide as it is long: a median length over 80 is a median width over 80
+    if sorted(map(len, lines))[len(lines) // 2] > 80:
+        return None
+    widths = sorted(map(_width, lines))
     median = widths[len(widths) // 2]
     p80 = widths[int(len(widths) * 0.8)]
     # a printed column: most lines are (nearly) as wide as the column
@@ -172,7 +175,7 @@ def normalize(original: str, source_id: str = "text") -> NormText:
     stripped = [ln.strip() for ln in raw_lines]
     noise = _noise_lines(stripped)
     kept = [i for i, s in enumerate(stripped) if s and i not in noise]
-    full_width = _layout_width([raw_lines[i] for i in kept])
+    full_width = _layout_width([stripped[i] for i in kept])
     raw, offs = _join_lines(raw_lines, stripped, starts, kept, full_width, lex["placeholder"])
     raw, offs, hidden = _drop_invisible(raw, offs)
     text = nfkc(raw)
