@@ -18,9 +18,10 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from re import _constants, _parser  # (CPython's parsed-pattern opcodes, as in loaders.extract.scanning)
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, chain
 from typing import Iterator
 
 from loaders.text.nfkc import STABLE, nfkc
@@ -176,7 +177,7 @@ def normalize(original: str, source_id: str = "text") -> NormText:
     noise = _noise_lines(stripped)
     kept = [i for i, s in enumerate(stripped) if s and i not in noise]
     full_width = _layout_width([stripped[i] for i in kept])
-    raw, offs = _join_lines(raw_lines, stripped, starts, kept, full_width, lex["placeholder"])
+    raw, offs = _join_lines(original, raw_lines, stripped, starts, kept, full_width, lex["placeholder"])
     raw, offs, hidden = _drop_invisible(raw, offs)
     text = nfkc(raw)
     if len(text) != len(raw):  # an expanding character (㈠, ﬁ …): map character by character
@@ -195,63 +196,84 @@ def normalize(original: str, source_id: str = "text") -> NormText:
     return norm
 
 
-def _join_lines(raw_lines: list[str], stripped: list[str], starts: list[int], kept: list[int],
+def _join_lines(original: str, raw_lines: list[str], stripped: list[str], starts: list[int], kept: list[int],
                 full_width: int | None, ph: str) -> tuple[str, list[int]]:
     """The kept lines joined, with a hard break only where a sentence ends; the original offset of each character."""
-    out: list[str] = []
-    offs: list[int] = []
-    # 文号, date and chapter lines stand alone; each line is tested once (it is the next line of one break
-    # and the previous line of the following one)
-    standalone = {i: _stands_alone(stripped[i]) for i in kept} if full_width is not None else {}
-    prev_i = None
-    physical = ""  # the printed line so far: OCR splits a line at each placeholder
-    glued = False  # physical holds more than line prev_i (placeholder pieces were glued to it)
-    for i in kept:
-        line = raw_lines[i]
-        if prev_i is not None:
-            if stripped[i] == ph or stripped[prev_i] == ph:
-                physical += stripped[i]
-                glued = True
-            else:
-                prev = physical.rstrip()
-                alone = full_width is not None and (standalone[i] or (
-                    _stands_alone(prev.strip()) if glued else standalone[prev_i]))
-                if not _soft_break(prev, stripped[i], full_width, alone):
-                    out.append("\n")
-                    offs.append(starts[prev_i] + len(raw_lines[prev_i]))
-                physical = line
-                glued = False
+    lines = [stripped[i] for i in kept]
+    if not lines:
+        return "", []
+    if full_width is None:
+        hard = _paragraph_breaks(lines, ph)
+    else:
+        hard = _column_breaks(lines, [raw_lines[i] for i in kept], full_width, ph)
+    # each kept line is the original from its start to its end; a hard break after it is the newline that
+    # follows it in the original: one original range per line, the newline included when the break is hard
+    begins = [starts[i] for i in kept]
+    ends = [starts[i] + len(raw_lines[i]) + h for i, h in zip(kept, hard)]
+    text = "".join([original[a:b] for a, b in zip(begins, ends)])
+    return text, list(chain.from_iterable(map(range, begins, ends)))
+
+
+def _paragraph_breaks(lines: list[str], ph: str) -> list[bool]:
+    """Whether a newline follows each line of paragraph text (stripped, none blank; the last: False): all but
+    the breaks next to a placeholder line (OCR split the line there) and before a wrapped agency marker."""
+    hard = [True] * len(lines)
+    hard[-1] = False
+    for k, s in enumerate(lines):
+        if s == ph:
+            hard[k] = False
+            if k:
+                hard[k - 1] = False
+        elif k and s[0] in "（(" and _wrapped_marker(lines[k - 1], s):
+            hard[k - 1] = False
+    return hard
+
+
+def _column_breaks(lines: list[str], raw: list[str], full_width: int, ph: str) -> list[bool]:
+    """Whether a newline follows each line of a column layout (``lines`` stripped, none blank, ``raw`` as
+    written; the last: False)."""
+    widths = list(map(_width, lines))
+    # 文号, date and chapter lines stand alone (the test of _stands_alone's first step inlined: few lines pass it)
+    alone = [(s[-1] in _STANDALONE_LAST or s[0] == "第") and _STANDALONE.match(s) is not None for s in lines]
+    hard = [False] * len(lines)
+    physical = None  # the printed line so far when placeholder pieces were glued to the last line
+    for k in range(1, len(lines)):
+        prev, nxt = lines[k - 1], lines[k]
+        if nxt == ph or prev == ph:  # OCR split the printed line at the placeholder: glue the pieces
+            physical = (raw[k - 1] if physical is None else physical) + nxt
+            continue
+        if physical is None:
+            prev_alone, prev_width = alone[k - 1], widths[k - 1]
         else:
-            physical = line
-        out.append(line)
-        offs.extend(range(starts[i], starts[i] + len(line)))
-        prev_i = i
-    return "".join(out), offs
+            prev = physical.strip()
+            prev_alone, prev_width = _stands_alone(prev), _width(prev)
+            physical = None
+        hard[k - 1] = alone[k] or prev_alone or not _column_soft_break(prev, nxt, prev_width, widths[k], full_width)
+    return hard
 
 
 _WRAPPED_MARKER = re.compile(r"^[（(][^（()）]{1,60}(?:牵头|负责|牽頭|負責)")
 
 
-def _soft_break(prev: str, nxt: str, full_width: int | None, standalone: bool) -> bool:
-    """True when the break between two kept lines falls inside a sentence (``nxt`` stripped; ``standalone``:
-    one of the two lines is a 文号, a date or a chapter heading)."""
-    if not prev:
-        return False
-    if full_width is None:
-        # paragraph text: join only an agency marker wrapped onto the next line
-        return bool(_WRAPPED_MARKER.match(nxt)) and prev[-1] not in "。；;)）"
-    if standalone:
-        return False
+def _wrapped_marker(prev: str, nxt: str) -> bool:
+    """In paragraph text the break between two kept lines (stripped) falls inside a sentence only where an
+    agency marker was wrapped onto the next line."""
+    return _WRAPPED_MARKER.match(nxt) is not None and prev[-1] not in "。；;)）"
+
+
+def _column_soft_break(prev: str, nxt: str, prev_width: int, nxt_width: int, full_width: int) -> bool:
+    """True when the break between two kept lines of a column layout (stripped, neither a 文号, a date or a
+    chapter heading, of the display widths given) falls inside a sentence."""
     ends_sentence = prev[-1] in _SENT_END
-    if prev[-1] not in "，、,（(《“" and _starts_with_marker(nxt):
+    if prev[-1] not in "，、,（(《“" and nxt[0] in _MARKER_FIRST and _MARKER_START.match(nxt):
         return False
-    if ends_sentence and _width(prev) < full_width - 4:
+    if ends_sentence and prev_width < full_width - 4:
         return False
     if prev[-1] in "：:" and prev.count("（") + prev.count("(") <= prev.count("）") + prev.count(")"):
         return False
-    if ends_sentence and _width(nxt) < full_width * 0.6 and nxt[-1] not in _SENT_END and nxt[-1] not in "，、,":
+    if ends_sentence and nxt_width < full_width * 0.6 and nxt[-1] not in _SENT_END and nxt[-1] not in "，、,":
         return False  # a signature (issuer name) or a heading after a full last line
-    if _width(prev) < full_width * 0.6 and prev[-1] not in "，、,（(《“":
+    if prev_width < full_width * 0.6 and prev[-1] not in "，、,（(《“":
         return False
     return True
 
@@ -364,13 +386,13 @@ def _drop_matches(text: str, offs: list[int], pattern: str | None) -> tuple[str,
     """Remove what ``pattern`` matches from the derived text (the offsets of what stays are kept)."""
     if not pattern:
         return text, offs
-    rx = _compiled(pattern)
-    if not rx.search(text):
+    matches = list(_finditer(pattern, text))
+    if not matches:
         return text, offs
     chars: list[str] = []
     kept: list[int] = []
     pos = 0
-    for m in rx.finditer(text):
+    for m in matches:
         chars.append(text[pos:m.start()])
         kept.extend(offs[pos:m.start()])
         pos = m.end()
@@ -379,9 +401,32 @@ def _drop_matches(text: str, offs: list[int], pattern: str | None) -> tuple[str,
     return "".join(chars), kept
 
 
+def _finditer(pattern: str, text: str) -> Iterator[re.Match]:
+    """``re.finditer(pattern, text)``. A pattern that opens with a look-behind and then ``\\(`` (the injected
+    reading, 關(guān)于) is tried only at each "(": a plain search tries it at every position of the text."""
+    rx, from_paren = _compiled(pattern)
+    if not from_paren:
+        yield from rx.finditer(text)
+        return
+    k = text.find("(")
+    while k != -1:
+        m = rx.match(text, k)  # (a look-behind sees the text before k)
+        if m is None:
+            k = text.find("(", k + 1)
+        else:
+            yield m
+            k = text.find("(", m.end())  # (a match holds at least the bracket: never empty)
+
+
 @lru_cache(maxsize=16)
-def _compiled(pattern: str) -> re.Pattern:
-    return re.compile(pattern)
+def _compiled(pattern: str) -> tuple[re.Pattern, bool]:
+    """The pattern compiled, and whether it is a look-behind followed by "(" (so each match opens with "(",
+    see _finditer), read from the parsed pattern."""
+    rx = re.compile(pattern)
+    items = list(_parser.parse(pattern, rx.flags))
+    lookbehind_then_paren = (len(items) >= 2 and items[0][0] is _constants.ASSERT and items[0][1][0] == -1
+                             and items[1] == (_constants.LITERAL, ord("(")) and not rx.flags & re.IGNORECASE)
+    return rx, lookbehind_then_paren
 
 
 def _is_column_gap(text: str, a: int, b: int) -> bool:
