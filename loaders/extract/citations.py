@@ -172,10 +172,7 @@ class _Bounds:
     def __init__(self, norm: NormText, lo: int, hi: int, chars: str):
         # the separators of the whole text are found once per text (a call per task block would
         # rescan each block); those of [lo, hi) are a slice of them
-        key = f"separators {chars}"
-        every = norm.cache.get(key)
-        if every is None:
-            every = norm.cache[key] = [m.start() for m in _char_class(chars).finditer(norm.match)]
+        every = _separators(norm, chars)
         self.pos = every[bisect.bisect_left(every, lo):bisect.bisect_left(every, hi)]
         self.lo, self.hi = lo, hi
 
@@ -188,9 +185,31 @@ class _Bounds:
         return self.pos[k] if k < len(self.pos) else self.hi
 
 
-@lru_cache(maxsize=4)
-def _char_class(chars: str) -> re.Pattern:
-    return re.compile("[" + re.escape(chars) + "]")
+def _separators(norm: NormText, chars: str) -> list[int]:
+    """Where the characters ``chars`` stand in ``norm.match``, in order (once per text)."""
+    key = f"separators {chars}"
+    every = norm.cache.get(key)
+    if every is None:
+        s = norm.match
+        if chars != _CLAUSE_END and set(chars) <= set(_CLAUSE_END):  # (sentence ends: picked from the clause ends)
+            every = [p for p in _separators(norm, _CLAUSE_END) if s[p] in chars]
+        else:
+            every = _positions(s, chars)
+        norm.cache[key] = every
+    return every
+
+
+def _positions(s: str, chars: str) -> list[int]:
+    """Where the characters ``chars`` stand in ``s``, in order: a str.find loop per character and a sort (a
+    regular expression scan makes a match object per hit)."""
+    out = []
+    for c in chars:
+        k = s.find(c)
+        while k != -1:
+            out.append(k)
+            k = s.find(c, k + 1)
+    out.sort()
+    return out
 
 
 def _masked(s: str, a: int, b: int, titles: list[tuple[int, int]]) -> str:
