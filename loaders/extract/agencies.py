@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Optional
+from typing import Iterator, Optional
 
 from loaders.extract.lexicon import lexicon
 from loaders.extract.roles import Unit, looks_like_unit, split_units
@@ -110,13 +110,61 @@ _NON_DEPARTMENT_TAIL = re.compile(r"(?:和|及)?(?:普通高校|文联)$")
 _SENTENCE_STOP = re.compile("[。；;\n]")
 
 
+# a subject opens the text or follows one of these
+_CLAUSE_SEPARATORS = "。；;，,：:\n"
+# the characters the branches of _MODAL open with
+_MODAL_FIRST = re.compile("[将要应须需具负可按]")
+
+
 @lru_cache(maxsize=1)
 def _mention_patterns() -> tuple[re.Pattern, re.Pattern]:
     """The subject tail of a duty-bearer (from the lexicon), and a clause subject followed by a modal."""
     tail = re.compile(_lex()["mention_subject_tail"])
-    rx = re.compile(r"(?:^|(?<=[。；;，,：:\n]))(?:第[一二三四五六七八九十百]+条)?\s*(?P<subj>[^，,。；;：:\n]{2,120}?)"
-                    r"(?P<modal>" + _MODAL + r")")
+    rx = re.compile(rf"(?:^|(?<=[{_CLAUSE_SEPARATORS}]))(?:第[一二三四五六七八九十百]+条)?\s*"
+                    r"(?P<subj>[^，,。；;：:\n]{2,120}?)(?P<modal>" + _MODAL + r")")
     return tail, rx
+
+
+def _clause_subjects(rx: re.Pattern, match: str, start: int, end: int) -> Iterator[re.Match]:
+    """``rx.finditer(match, start, end)`` for the mention pattern, tried only where it can match: at the text's
+    start or after a clause separator, in a clause with a modal's first character two or more characters on
+    (a plain search tries the look-behind at every position and the lazy subject over each whole clause)."""
+    pos = start
+    starts = _clause_starts(match, start, end)
+    bounds = _modal_bounds(match, starts, end)
+    for p, bound in zip(starts, bounds):
+        if p >= pos and _MODAL_FIRST.search(match, p + 2, bound) is not None:
+            m = rx.match(match, p, end)  # (the look-behind sees the character before p)
+            if m is not None:
+                yield m
+                pos = m.end()  # (a match holds a subject: never empty)
+
+
+def _modal_bounds(match: str, starts: list[int], end: int) -> list[int]:
+    """For each clause start, where a modal after it must begin before: the next separator other than a
+    newline (the subject holds no separator; newlines before it are spaces the pattern's \\s* takes)."""
+    bounds = [end] * len(starts)
+    nxt = end
+    for k in range(len(starts) - 1, 0, -1):  # (starts[k] - 1 is a separator for k > 0)
+        bounds[k] = nxt
+        if match[starts[k] - 1] != "\n":
+            nxt = starts[k] - 1
+    if starts:
+        bounds[0] = nxt
+    return bounds
+
+
+def _clause_starts(match: str, start: int, end: int) -> list[int]:
+    """0 when ``start`` is, and each position in [start, end] right after a clause separator, in order."""
+    out = [0] if start == 0 else []
+    lo = max(start - 1, 0)
+    for c in _CLAUSE_SEPARATORS:
+        k = match.find(c, lo, end)
+        while k != -1:
+            out.append(k + 1)
+            k = match.find(c, k + 1, end)
+    out.sort()
+    return out
 
 
 def mentions_in(norm: NormText, start: int, end: int, doc_id: str, issuer: Optional[str]) -> list[AgencyMention]:
@@ -125,7 +173,7 @@ def mentions_in(norm: NormText, start: int, end: int, doc_id: str, issuer: Optio
     tail, rx = _mention_patterns()
     out: list[AgencyMention] = []
     seen: set[tuple[str, int]] = set()
-    for m in rx.finditer(match, start, end):
+    for m in _clause_subjects(rx, match, start, end):
         a, b = m.start("subj"), m.end("subj")
         # the subject proper: after an article number, after 由 / 是 / a relative clause (…的)
         a = _ARTICLE_HEAD.match(match, a, b).end()
