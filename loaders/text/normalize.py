@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_left, bisect_right
 import unicodedata
 from re import _constants, _parser  # (CPython's parsed-pattern opcodes, as in loaders.extract.scanning)
 from dataclasses import dataclass, field
@@ -162,8 +163,8 @@ def _layout_width(lines: list[str]) -> int | None:
     widths = sorted(map(_width, lines))
     median = widths[len(widths) // 2]
     p80 = widths[int(len(widths) * 0.8)]
-    # a printed column: most lines are (nearly) as wide as the column
-    share = sum(1 for w in widths if p80 - 4 <= w <= p80 + 2) / len(widths)
+    # a printed column: most lines are (nearly) as wide as the column (counted in the sorted widths)
+    share = (bisect_right(widths, p80 + 2) - bisect_left(widths, p80 - 4)) / len(widths)
     if median > 80 or share < 0.4:
         return None
     return p80
@@ -236,6 +237,7 @@ def _column_breaks(lines: list[str], raw: list[str], full_width: int, ph: str) -
     # 文号, date and chapter lines stand alone (the test of _stands_alone's first step inlined: few lines pass it)
     alone = [(s[-1] in _STANDALONE_LAST or s[0] == "第") and _STANDALONE.match(s) is not None for s in lines]
     hard = [False] * len(lines)
+    short = full_width * 0.6  # (narrower lines end paragraphs or are headings)
     physical = None  # the printed line so far when placeholder pieces were glued to the last line
     for k in range(1, len(lines)):
         prev, nxt = lines[k - 1], lines[k]
@@ -248,8 +250,16 @@ def _column_breaks(lines: list[str], raw: list[str], full_width: int, ph: str) -
             prev = physical.strip()
             prev_alone, prev_width = _stands_alone(prev), _width(prev)
             physical = None
-        hard[k - 1] = alone[k] or prev_alone or not _column_soft_break(prev, nxt, prev_width, widths[k], full_width)
+        if prev[-1] not in _ENDS_CLAUSE and prev_width >= short and nxt[0] not in _MARKER_FIRST:
+            hard[k - 1] = alone[k] or prev_alone  # a wide line running on (most lines): _column_soft_break is True
+        else:
+            hard[k - 1] = alone[k] or prev_alone or not _column_soft_break(prev, nxt, prev_width, widths[k],
+                                                                           full_width)
     return hard
+
+
+# a line ending in one of these may end its sentence or open a list
+_ENDS_CLAUSE = _SENT_END | set("：:")
 
 
 _WRAPPED_MARKER = re.compile(r"^[（(][^（()）]{1,60}(?:牵头|负责|牽頭|負責)")
