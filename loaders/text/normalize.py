@@ -137,10 +137,12 @@ class NormText:
         return out
 
 
-def _noise_lines(stripped: list[str]) -> set[int]:
-    """Running headers, page numbers and page footers: whole lines of print furniture (lines given stripped)."""
+def _kept_lines(stripped: list[str]) -> list[int]:
+    """Indices of the lines that are neither blank nor print furniture (running headers, page numbers and page
+    footers; lines given stripped)."""
     headers, furniture = _noise_patterns()
-    return {i for i, s in enumerate(stripped) if s and (s in headers or furniture.match(s))}
+    is_furniture = furniture.match
+    return [i for i, s in enumerate(stripped) if s and s not in headers and not is_furniture(s)]
 
 
 @lru_cache(maxsize=1)
@@ -175,8 +177,7 @@ def normalize(original: str, source_id: str = "text") -> NormText:
     raw_lines = original.split("\n")
     starts = list(accumulate((len(ln) + 1 for ln in raw_lines), initial=0))
     stripped = [ln.strip() for ln in raw_lines]
-    noise = _noise_lines(stripped)
-    kept = [i for i, s in enumerate(stripped) if s and i not in noise]
+    kept = _kept_lines(stripped)
     full_width = _layout_width([stripped[i] for i in kept])
     raw, offs = _join_lines(original, raw_lines, stripped, starts, kept, full_width, lex["placeholder"])
     raw, offs, hidden = _drop_invisible(raw, offs)
