@@ -99,6 +99,20 @@ def _rx() -> dict:
 
 
 @lru_cache(maxsize=1)
+def _followers() -> dict[str, re.Pattern]:
+    """What may stand right after a number that _read_number can read, by the number's group: a unit or
+    magnitude (either kind of numeral); for arabic ones also a between cue (3余万人), a range dash or the
+    spaces before it (first characters of the patterns, scanning.first_chars)."""
+    rx = _rx()
+    unit = first_chars(rx["unit"]).pattern
+    between = "".join(c for c in _lex()["comparators"]["between"] if len(c) == 1)
+    arabic = [unit, first_chars(rx["mag_people"]).pattern, first_chars(rx["range"]).pattern]
+    if between:
+        arabic.append("[" + re.escape(between) + "]")
+    return {"cn": re.compile(unit), "ar": re.compile("|".join(arabic))}
+
+
+@lru_cache(maxsize=1)
 def _unit_blockers() -> dict[str, tuple[str, ...]]:
     return {unit: tuple(words) for unit, words in _lex()["unit_blockers"].items()}
 
@@ -225,6 +239,8 @@ def extract_targets(norm: NormText, start: int, end: int, *, doc_id: str, task_i
         if not m:
             break
         pos = m.end()
+        if m.lastgroup != "pct" and not _followers()[m.lastgroup].match(s, pos, end):
+            continue  # (nothing after the number can start a unit or a range: _read_number would find none)
         got = _read_number(sc, m)
         if got is None:
             continue
