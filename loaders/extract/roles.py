@@ -17,6 +17,7 @@ import bisect
 import itertools
 import re
 from functools import cached_property, lru_cache
+from typing import Iterator
 from dataclasses import dataclass, field
 
 from loaders.extract.lexicon import lexicon
@@ -274,14 +275,16 @@ def _parse_content(text: str, match: str, a: int, b: int) -> MarkerGroup | None:
                         for m in _rx(kind).finditer(content))
     if labels:
         other = _rx("other_labels")
-        inline_lead = _rx("inline_lead")
+        inline_lead, inline_first = _rx("inline_lead"), _rx("inline_lead_first")
         for i, (s, e, kind) in enumerate(labels):
             stop = labels[i + 1][0] if i + 1 < len(labels) else b
             om = other.search(match, e, stop)  # （责任单位：X；完成时限：2016年底）
             if om:
                 stop = om.start()
+            # a unit holds an inline lead mark only if the list holds a character one opens with
+            inline = inline_first is None or inline_first.search(match, e, stop) is not None
             for u in split_units(text, match, e, stop):
-                m = inline_lead.search(match, u.start, u.end)
+                m = inline_lead.search(match, u.start, u.end) if inline else None
                 if m:  # 责任单位：市发展改革委（牵头）、市财政局
                     end = m.start()
                     g.lead.append(Unit(text[u.start:end], u.start, end))
@@ -590,15 +593,13 @@ _LABEL_COLON = re.compile("[:：|]")
 
 def _label_lines(text: str, match: str, start: int, end: int, taken: list[MarkerGroup]) -> list[MarkerGroup]:
     """Runs of lines that begin with 牵头单位: / 责任单位: (or table cells holding them)."""
-    label_line = _rx("label_line")
     out: list[MarkerGroup] = []
-    # every match ends in a colon and holds a label word (label_line, tried at every position, is slow to
-    # find nothing; the colon is the fastest test)
-    if _LABEL_COLON.search(match, start, end) is None or _rx("label_word").search(match, start, end) is None:
+    # every match ends in a colon (the fastest test) and holds a label word
+    if _LABEL_COLON.search(match, start, end) is None:
         return out
     runs: list[list[int]] = []
     covered = _Covered(taken)
-    for m in finditer_from(_rx("label_line_first"), label_line, match, start, end):
+    for m in _label_line_matches(match, start, end):
         if m.start() in covered:
             continue
         line_end = match.find("\n", m.start())
@@ -613,6 +614,30 @@ def _label_lines(text: str, match: str, start: int, end: int, taken: list[Marker
             g.start, g.end = a, b
             out.append(g)
     return out
+
+
+_LABEL_ANCHOR = "\n。；;"  # what stands before a label_line match (or the text's start: ^ of (?m))
+_LABEL_INDENT = " \t|"  # what label_line allows between its anchor and the label word
+
+
+def _label_line_matches(match: str, start: int, end: int) -> Iterator[re.Match]:
+    """label_line.finditer(match, start, end), found from the label words of the range (the pattern, tried
+    at every character it can open with, spaces and common characters, was slow to find few). A match is
+    a label word with nothing but _LABEL_INDENT between it and an anchor, so it starts where the run of
+    those characters before a label word starts, if an anchor stands right before that run. (A label
+    word that label_word skips, inside an earlier one, has no such run before it.)"""
+    label_line = _rx("label_line")
+    pos = start  # matches do not overlap: the next starts at the end of the last or later
+    for w in _rx("label_word").finditer(match, start, end):
+        q = w.start()
+        while q > start and match[q - 1] in _LABEL_INDENT:
+            q -= 1
+        if q < pos or not (q == 0 or match[q - 1] in _LABEL_ANCHOR):
+            continue
+        m = label_line.match(match, q, end)
+        if m is not None:
+            yield m
+            pos = m.end()
 
 
 def _sentence_form(text: str, match: str, start: int, end: int, taken: list[MarkerGroup]) -> list[MarkerGroup]:
