@@ -91,8 +91,22 @@ def _rx(name: str) -> re.Pattern:
 
 def declares_first_lead(text: str) -> bool:
     """Does the text declare that the first-listed unit leads (排名首位的部门牵头)?"""
-    return any(p in text for p in _lex()["first_is_lead"]) or \
+    return any(p in text for p in _own_phrases()) or \
         search_from(_rx("first_is_lead_first"), _rx("first_is_lead"), text, 0, len(text)) is not None
+
+
+_LOOKS_AROUND = re.compile(r"\(\?<?[=!]|[$^]|\\[AbBZ]")
+
+
+@lru_cache(maxsize=1)
+def _own_phrases() -> tuple[str, ...]:
+    """The first_is_lead phrases the first_is_lead pattern finds nothing in: a text holding one of the
+    others holds a match of the pattern too (it has no anchor nor look-around that could see past the
+    phrase), so only these need a scan of their own."""
+    rx = _rx("first_is_lead")
+    if _LOOKS_AROUND.search(rx.pattern):
+        return tuple(_lex()["first_is_lead"])
+    return tuple(p for p in _lex()["first_is_lead"] if rx.search(p) is None)
 
 
 _UNIT_SPLIT = re.compile("[（()）、，,；;：:]")
@@ -576,16 +590,21 @@ def _bare_list_position(match: str, k: int, close: int, start: int, end: int, rn
 
 
 class _Covered:
-    """Is a position inside one of the groups already found? A bisection, not a scan of them all."""
+    """Is a position inside one of the groups already found? A bisection, not a scan of them all (the
+    spans sorted on the first question: most ranges have no match to ask about)."""
 
     def __init__(self, groups: list[MarkerGroup]):
-        spans = sorted((g.start, g.end) for g in groups)
-        self.starts = [a for a, _ in spans]
-        self.ends = list(itertools.accumulate((b for _, b in spans), max))  # furthest end so far
+        self.groups = groups
+
+    @cached_property
+    def _spans(self) -> tuple[list[int], list[int]]:
+        spans = sorted((g.start, g.end) for g in self.groups)
+        return [a for a, _ in spans], list(itertools.accumulate((b for _, b in spans), max))  # furthest end so far
 
     def __contains__(self, pos: int) -> bool:
-        k = bisect.bisect_right(self.starts, pos) - 1
-        return k >= 0 and pos < self.ends[k]
+        starts, ends = self._spans
+        k = bisect.bisect_right(starts, pos) - 1
+        return k >= 0 and pos < ends[k]
 
 
 _LABEL_COLON = re.compile("[:：|]")
