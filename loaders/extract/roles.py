@@ -117,6 +117,9 @@ _NO_NAME = re.compile(r"[。：:；;！？]|\d{3,}")  # a sentence's punctuation
 
 def split_units(text: str, match: str, start: int, end: int) -> list[Unit]:
     """Split a list of units on 、，,；; (not inside brackets), keeping shared suffixes whole."""
+    plain = _plain_units(text, match, start, end)
+    if plain is not None:
+        return plain
     pieces: list[tuple[int, int]] = []
     depth, a = 0, start
     for m in _UNIT_SPLIT.finditer(match, start, end):  # brackets and separators only
@@ -167,6 +170,30 @@ def split_units(text: str, match: str, start: int, end: int) -> list[Unit]:
             if 2 <= len(name) <= 40 and not _NO_NAME.search(name):
                 out.append(Unit(name, a, b))
     return out
+
+
+# what the rules of split_units react to, but the separators: brackets, spaces, the characters trimmed
+# from a piece's ends (|及和 before, 。.等 after), 等 of a 等部门 tail, a conjunction (及 和 与 以及)
+_NOT_PLAIN = re.compile(r"[（()）\s|及和与等。.]")
+_NO_NAME_CHAR = re.compile(r"[。：:；;！？\d]")  # every _NO_NAME match holds one
+
+
+def _plain_units(text: str, match: str, start: int, end: int) -> list[Unit] | None:
+    """split_units of a plain list (市委农办、市农业局、市水务局: the usual case), or None when the list needs
+    the general reading. With none of _NOT_PLAIN's characters, no unit prefix and no one-character piece
+    (one that would share the next one's suffix), no piece is merged, trimmed or split: each piece between
+    separators is a name when 2 to 40 characters long with no _NO_NAME in it."""
+    if _NOT_PLAIN.search(match, start, end) is not None:
+        return None
+    cuts = [m.start() for m in _UNIT_SPLIT.finditer(match, start, end)]
+    pieces = list(zip([start] + [k + 1 for k in cuts], cuts + [end]))
+    prefixes = tuple(_words("unit_prefixes"))
+    for a, b in pieces:
+        if b - a == 1 or (b - a == 2 and match[a] == "各") or match.startswith(prefixes, a):
+            return None
+    may_hold_no_name = _NO_NAME_CHAR.search(text, start, end) is not None
+    return [Unit(text[a:b], a, b) for a, b in pieces
+            if 2 <= b - a <= 40 and not (may_hold_no_name and _NO_NAME.search(text, a, b))]
 
 
 def _may_end_with(match: str, words: tuple[str, ...], a: int, b: int) -> bool:
