@@ -75,6 +75,8 @@ def _rx(name: str) -> re.Pattern:
         return re.compile(alt("label_lead", "label_responsible"))
     if name.endswith("_first"):  # what a match of the named pattern opens with (loaders/extract/scanning.py)
         return first_chars(_rx(name[:-len("_first")]))
+    if name == "unit_prefix":
+        return re.compile(alt("unit_prefixes"))
     if name == "suffix_any":  # any role word written after the units
         return re.compile(alt("suffix_lead", "suffix_responsible", "suffix_alone"))
     if name == "label_line":
@@ -187,9 +189,12 @@ def _plain_units(text: str, match: str, start: int, end: int) -> list[Unit] | No
         return None
     cuts = [m.start() for m in _UNIT_SPLIT.finditer(match, start, end)]
     pieces = list(zip([start] + [k + 1 for k in cuts], cuts + [end]))
-    prefixes = tuple(_words("unit_prefixes"))
     for a, b in pieces:
-        if b - a == 1 or (b - a == 2 and match[a] == "各") or match.startswith(prefixes, a):
+        if b - a < 3 and (b - a == 1 or (b - a == 2 and match[a] == "各")):  # a fragment
+            return None
+    if _rx("unit_prefix").search(match, start, end) is not None:  # (a prefix only counts at a piece's start)
+        prefixes = tuple(_words("unit_prefixes"))
+        if any(match.startswith(prefixes, a) for a, _ in pieces):
             return None
     may_hold_no_name = _NO_NAME_CHAR.search(text, start, end) is not None
     return [Unit(text[a:b], a, b) for a, b in pieces
