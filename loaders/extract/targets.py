@@ -100,16 +100,29 @@ def _rx() -> dict:
 
 @lru_cache(maxsize=1)
 def _followers() -> dict[str, re.Pattern]:
-    """What may stand right after a number that _read_number can read, by the number's group: a unit or
-    magnitude (either kind of numeral); for arabic ones also a between cue (3余万人), a range dash or the
-    spaces before it (first characters of the patterns, scanning.first_chars)."""
-    rx = _rx()
-    unit = first_chars(rx["unit"]).pattern
-    between = "".join(c for c in _lex()["comparators"]["between"] if len(c) == 1)
+    """What may stand right after a number that _read_number can read, by the number's group: the first
+    character of a unit that is not blocked (one only blocked units open with, 月 日 号 批 级, gives none) or
+    of a magnitude; for arabic numbers also a between cue (3余万人), a range dash or the spaces before it."""
+    lex, rx = _lex(), _rx()
+    unit = "[" + re.escape("".join(sorted({w[0] for w in lex["units"] + lex["magnitudes"]}))) + "]"
+    between = "".join(c for c in lex["comparators"]["between"] if len(c) == 1)
     arabic = [unit, first_chars(rx["mag_people"]).pattern, first_chars(rx["range"]).pattern]
     if between:
         arabic.append("[" + re.escape(between) + "]")
     return {"cn": re.compile(unit), "ar": re.compile("|".join(arabic))}
+
+
+def _may_read(s: str, m: re.Match, end: int) -> bool:
+    """False when _read_number is sure to find no target at number match m: nothing after it can start a
+    unit it reads, or it is a year (2016年, a number of 年 from 1000 on) with no range after its 年."""
+    group, p = m.lastgroup, m.end()
+    if group == "pct":
+        return True
+    if not _followers()[group].match(s, p, end):
+        return False
+    if group == "ar" and s.startswith("年", p, end) and float(m.group("ar").replace(",", "")) >= 1000:
+        return _rx()["range"].match(s, p + 1, end) is not None  # (2016年-2020年 is read as a range)
+    return True
 
 
 @lru_cache(maxsize=1)
@@ -239,8 +252,8 @@ def extract_targets(norm: NormText, start: int, end: int, *, doc_id: str, task_i
         if not m:
             break
         pos = m.end()
-        if m.lastgroup != "pct" and not _followers()[m.lastgroup].match(s, pos, end):
-            continue  # (nothing after the number can start a unit or a range: _read_number would find none)
+        if not _may_read(s, m, end):
+            continue
         got = _read_number(sc, m)
         if got is None:
             continue
