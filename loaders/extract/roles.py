@@ -575,7 +575,7 @@ def find_markers(text: str, match: str, start: int, end: int) -> list[MarkerGrou
     k = start
     opener = _rx("open")
     rng = _Range(match, start, end)
-    heads = _CutHeads(match)
+    heads: _CutHeads | None = None  # made for the first cut marker (most ranges have none)
     while k < end:
         om = opener.search(match, k, end)
         if om is None:
@@ -594,7 +594,11 @@ def find_markers(text: str, match: str, start: int, end: int) -> list[MarkerGrou
         # a closed bracket's inside is at most 400 characters (_close_of): searched as it is
         hint_inside = rng.hint_in(k + 1, inner_end) if close == -1 else bool(_MARKER_HINT.search(match, k + 1, inner_end))
         if hint_inside or _bare_list_position(match, k, inner_end, start, end, rng):
-            g = _parse_content(text, match, k + 1, inner_end) if close != -1 else heads.parse(text, k + 1, inner_end)
+            if close != -1:
+                g = _parse_content(text, match, k + 1, inner_end)
+            else:
+                heads = heads or _CutHeads(match)
+                g = heads.parse(text, k + 1, inner_end)
             if g is not None:
                 g.start, g.end = k, (close + 1 if close != -1 else inner_end)
                 g.cut = close == -1
