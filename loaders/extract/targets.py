@@ -52,8 +52,7 @@ _YEAR_MENTION = re.compile(
 _NUM_FIRST, _YEAR_MENTION_FIRST = first_chars(_NUM), first_chars(_YEAR_MENTION)
 _MARKER = re.compile(r"\s*(?:\d{1,3}[、.．](?!\d)|[(（](?:\d{1,3}|[一二三四五六七八九十]{1,3})[)）]|[一二三四五六七八九十]{1,3}、"
                      r"|第[一二三四五六七八九十百零〇]+[条章])")
-_SPACES = re.compile(r"\s+")
-_TRAILING_PARTICLES = re.compile(r"(?:的|为|在|了|按|是|达|:|：|、)+$")
+_TRAILING_PARTICLES = "的为在了按是达:：、"  # stripped from a metric's end
 _EVENLY = re.compile(r"(?<![人平年日月])均")
 _LIST_SEPARATOR = re.compile(r"[、和及与]")
 _YEAR_CONTEXT_FIELD = re.compile(r"^(?:到|至)?(?:19|20)\d{2}年(?:底|末)?[,，]?|^[“\"]?十[一二三四五六]五[”\"]?(?:期间|时期|末)[,，]?")
@@ -496,7 +495,7 @@ def _to_targets(norm: NormText, sc: _Scan, f: dict, found: list[dict], i: int, l
         metric = last_metric.get(f["clause"], "") or _clean_metric(text[ca:cb])
     last_metric[f["clause"]] = metric
     year = sc.year_before(f["start"]) or default_year
-    clause_text = _SPACES.sub("", text[ca:cb])
+    clause_text = _no_spaces(text[ca:cb])
     kind = _kind(s, sc.sentence_start(ca), ca, cb, year)
     span = norm.span(ca, cb)
     items = _distributive_items(text, s, ca, f)
@@ -505,13 +504,25 @@ def _to_targets(norm: NormText, sc: _Scan, f: dict, found: list[dict], i: int, l
                  unit=f["unit"], span=span, year=year, task_id=task_id, kind=kind) for mt in metrics]
 
 
+def _no_spaces(t: str) -> str:
+    """t without its white space (str.split splits at the characters \\s matches)."""
+    return "".join(t.split())
+
+
 def _clean_metric(t: str) -> str:
-    t = _SPACES.sub("", t)
-    t = _YEAR_CONTEXT_FIELD.sub("", t)
+    t = _no_spaces(t)
+    t = _cut_prefix(_YEAR_CONTEXT_FIELD, t)
     t = t.lstrip("、，,和及与:：;；")
-    t = _rx()["strip"].sub("", t)
-    t = _TRAILING_PARTICLES.sub("", t)
+    t = _cut_prefix(_rx()["strip"], t)
+    t = t.rstrip(_TRAILING_PARTICLES)
     return t.strip("“”\"")
+
+
+def _cut_prefix(rx: re.Pattern, t: str) -> str:
+    """rx.sub("", t) for a pattern anchored at the start (^, no MULTILINE) that never matches empty: it can
+    only match at 0, so one match, not a try at every position."""
+    m = rx.match(t)
+    return t[m.end():] if m else t
 
 
 def _kind(s: str, sentence_start: int, ca: int, cb: int, year: Optional[int]) -> str:
@@ -529,6 +540,8 @@ def _distributive_items(text: str, s: str, ca: int, f: dict) -> list[str]:
     """A、B、C各1个 → one metric per listed item (only when a single value follows)."""
     a = f["start"]
     if s[a - 1:a] != "各":
+        if s.find("均", ca, a) == -1:
+            return []  # (every _EVENLY match is a 均; the pattern, led by a look-behind, is tried at every position)
         m = _EVENLY.search(s[ca:a])  # (on the slice: the look-behind does not see before ca)
         if not m:
             return []
