@@ -151,9 +151,9 @@ def _outside(positions: list[int], parens: list[tuple[int, int]]) -> list[int]:
 class _Scan:
     """Per-call view of ``norm`` restricted to [start, end): clause and bracket lookups.
 
-    Clauses, sentences and the years that date a number never cross a line (a newline ends a clause and
-    a sentence, brackets and year mentions hold none), so those are found line by line, on the first
-    question about a line: most lines hold no number to ask about."""
+    Clauses, sentences, bracket regions and the years that date a number never cross a line (a newline
+    ends a clause and a sentence, brackets and year mentions hold none), so those are found line by line,
+    on the first question about a line: most lines hold no number to ask about."""
 
     def __init__(self, norm: NormText, start: int, end: int):
         self.s = norm.match  # Simplified copy, same length as norm.text
@@ -161,15 +161,8 @@ class _Scan:
         self._clause_ends: dict[int, list[int]] = {}  # line number -> its clause ends (not in parentheses)
         self._sentence_ends: dict[int, list[int]] = {}
         self._years: dict[int, tuple[list[int], list[int]]] = {}  # line number -> (positions, years)
+        self._protected: dict[int, tuple[list[int], list[int]]] = {}  # line number -> bracket regions' starts, ends
         self._last_line = (-1, 1, 0)  # the line last asked about (questions come in runs about one line)
-
-    @cached_property
-    def protected(self) -> list[tuple[int, int]]:
-        return [m.span() for m in _PROTECTED.finditer(self.s, self.start, self.end)]
-
-    @cached_property
-    def prot_starts(self) -> list[int]:
-        return [a for a, _ in self.protected]
 
     @cached_property
     def newlines(self) -> list[int]:
@@ -187,9 +180,16 @@ class _Scan:
         return line
 
     def in_protected(self, p: int) -> bool:
-        """True when p lies strictly between a bracket pair (regions do not overlap)."""
-        k = bisect.bisect_left(self.prot_starts, p) - 1
-        return k >= 0 and p < self.protected[k][1] - 1
+        """True when p lies strictly between a bracket pair (regions do not overlap; none holds a newline, so
+        those of p's line are enough)."""
+        n, a, b = self._line(p)
+        regions = self._protected.get(n)
+        if regions is None:
+            spans = [m.span() for m in _PROTECTED.finditer(self.s, a, b)]
+            regions = self._protected[n] = ([x for x, _ in spans], [y for _, y in spans])
+        starts, ends = regions
+        k = bisect.bisect_left(starts, p) - 1
+        return k >= 0 and p < ends[k] - 1
 
     def clause(self, p: int) -> tuple[int, int]:
         """From after the last clause end before p (or the line's start) to the first one from p on (or
