@@ -17,6 +17,7 @@ import bisect
 import itertools
 import re
 from functools import cached_property, lru_cache
+from typing import Iterator
 from dataclasses import dataclass, field
 
 from loaders.extract.lexicon import lexicon
@@ -74,6 +75,8 @@ def _rx(name: str) -> re.Pattern:
         return re.compile(alt("label_lead", "label_responsible"))
     if name.endswith("_first"):  # what a match of the named pattern opens with (loaders/extract/scanning.py)
         return first_chars(_rx(name[:-len("_first")]))
+    if name == "unit_prefix":
+        return re.compile(alt("unit_prefixes"))
     if name == "suffix_any":  # any role word written after the units
         return re.compile(alt("suffix_lead", "suffix_responsible", "suffix_alone"))
     if name == "label_line":
@@ -90,8 +93,22 @@ def _rx(name: str) -> re.Pattern:
 
 def declares_first_lead(text: str) -> bool:
     """Does the text declare that the first-listed unit leads (排名首位的部门牵头)?"""
-    return any(p in text for p in _lex()["first_is_lead"]) or \
+    return any(p in text for p in _own_phrases()) or \
         search_from(_rx("first_is_lead_first"), _rx("first_is_lead"), text, 0, len(text)) is not None
+
+
+_LOOKS_AROUND = re.compile(r"\(\?<?[=!]|[$^]|\\[AbBZ]")
+
+
+@lru_cache(maxsize=1)
+def _own_phrases() -> tuple[str, ...]:
+    """The first_is_lead phrases the first_is_lead pattern finds nothing in: a text holding one of the
+    others holds a match of the pattern too (it has no anchor nor look-around that could see past the
+    phrase), so only these need a scan of their own."""
+    rx = _rx("first_is_lead")
+    if _LOOKS_AROUND.search(rx.pattern):
+        return tuple(_lex()["first_is_lead"])
+    return tuple(p for p in _lex()["first_is_lead"] if rx.search(p) is None)
 
 
 _UNIT_SPLIT = re.compile("[（()）、，,；;：:]")
@@ -102,6 +119,9 @@ _NO_NAME = re.compile(r"[。：:；;！？]|\d{3,}")  # a sentence's punctuation
 
 def split_units(text: str, match: str, start: int, end: int) -> list[Unit]:
     """Split a list of units on 、，,；; (not inside brackets), keeping shared suffixes whole."""
+    plain = _plain_units(text, match, start, end)
+    if plain is not None:
+        return plain
     pieces: list[tuple[int, int]] = []
     depth, a = 0, start
     for m in _UNIT_SPLIT.finditer(match, start, end):  # brackets and separators only
@@ -152,6 +172,33 @@ def split_units(text: str, match: str, start: int, end: int) -> list[Unit]:
             if 2 <= len(name) <= 40 and not _NO_NAME.search(name):
                 out.append(Unit(name, a, b))
     return out
+
+
+# what the rules of split_units react to, but the separators: brackets, spaces, the characters trimmed
+# from a piece's ends (|及和 before, 。.等 after), 等 of a 等部门 tail, a conjunction (及 和 与 以及)
+_NOT_PLAIN = re.compile(r"[（()）\s|及和与等。.]")
+_NO_NAME_CHAR = re.compile(r"[。：:；;！？\d]")  # every _NO_NAME match holds one
+
+
+def _plain_units(text: str, match: str, start: int, end: int) -> list[Unit] | None:
+    """split_units of a plain list (市委农办、市农业局、市水务局: the usual case), or None when the list needs
+    the general reading. With none of _NOT_PLAIN's characters, no unit prefix and no one-character piece
+    (one that would share the next one's suffix), no piece is merged, trimmed or split: each piece between
+    separators is a name when 2 to 40 characters long with no _NO_NAME in it."""
+    if _NOT_PLAIN.search(match, start, end) is not None:
+        return None
+    cuts = [m.start() for m in _UNIT_SPLIT.finditer(match, start, end)]
+    pieces = list(zip([start] + [k + 1 for k in cuts], cuts + [end]))
+    for a, b in pieces:
+        if b - a < 3 and (b - a == 1 or (b - a == 2 and match[a] == "各")):  # a fragment
+            return None
+    if _rx("unit_prefix").search(match, start, end) is not None:  # (a prefix only counts at a piece's start)
+        prefixes = tuple(_words("unit_prefixes"))
+        if any(match.startswith(prefixes, a) for a, _ in pieces):
+            return None
+    may_hold_no_name = _NO_NAME_CHAR.search(text, start, end) is not None
+    return [Unit(text[a:b], a, b) for a, b in pieces
+            if 2 <= b - a <= 40 and not (may_hold_no_name and _NO_NAME.search(text, a, b))]
 
 
 def _may_end_with(match: str, words: tuple[str, ...], a: int, b: int) -> bool:
@@ -274,14 +321,16 @@ def _parse_content(text: str, match: str, a: int, b: int) -> MarkerGroup | None:
                         for m in _rx(kind).finditer(content))
     if labels:
         other = _rx("other_labels")
-        inline_lead = _rx("inline_lead")
+        inline_lead, inline_first = _rx("inline_lead"), _rx("inline_lead_first")
         for i, (s, e, kind) in enumerate(labels):
             stop = labels[i + 1][0] if i + 1 < len(labels) else b
             om = other.search(match, e, stop)  # （责任单位：X；完成时限：2016年底）
             if om:
                 stop = om.start()
+            # a unit holds an inline lead mark only if the list holds a character one opens with
+            inline = inline_first is None or inline_first.search(match, e, stop) is not None
             for u in split_units(text, match, e, stop):
-                m = inline_lead.search(match, u.start, u.end)
+                m = inline_lead.search(match, u.start, u.end) if inline else None
                 if m:  # 责任单位：市发展改革委（牵头）、市财政局
                     end = m.start()
                     g.lead.append(Unit(text[u.start:end], u.start, end))
@@ -526,7 +575,7 @@ def find_markers(text: str, match: str, start: int, end: int) -> list[MarkerGrou
     k = start
     opener = _rx("open")
     rng = _Range(match, start, end)
-    heads = _CutHeads(match)
+    heads: _CutHeads | None = None  # made for the first cut marker (most ranges have none)
     while k < end:
         om = opener.search(match, k, end)
         if om is None:
@@ -545,7 +594,11 @@ def find_markers(text: str, match: str, start: int, end: int) -> list[MarkerGrou
         # a closed bracket's inside is at most 400 characters (_close_of): searched as it is
         hint_inside = rng.hint_in(k + 1, inner_end) if close == -1 else bool(_MARKER_HINT.search(match, k + 1, inner_end))
         if hint_inside or _bare_list_position(match, k, inner_end, start, end, rng):
-            g = _parse_content(text, match, k + 1, inner_end) if close != -1 else heads.parse(text, k + 1, inner_end)
+            if close != -1:
+                g = _parse_content(text, match, k + 1, inner_end)
+            else:
+                heads = heads or _CutHeads(match)
+                g = heads.parse(text, k + 1, inner_end)
             if g is not None:
                 g.start, g.end = k, (close + 1 if close != -1 else inner_end)
                 g.cut = close == -1
@@ -573,16 +626,21 @@ def _bare_list_position(match: str, k: int, close: int, start: int, end: int, rn
 
 
 class _Covered:
-    """Is a position inside one of the groups already found? A bisection, not a scan of them all."""
+    """Is a position inside one of the groups already found? A bisection, not a scan of them all (the
+    spans sorted on the first question: most ranges have no match to ask about)."""
 
     def __init__(self, groups: list[MarkerGroup]):
-        spans = sorted((g.start, g.end) for g in groups)
-        self.starts = [a for a, _ in spans]
-        self.ends = list(itertools.accumulate((b for _, b in spans), max))  # furthest end so far
+        self.groups = groups
+
+    @cached_property
+    def _spans(self) -> tuple[list[int], list[int]]:
+        spans = sorted((g.start, g.end) for g in self.groups)
+        return [a for a, _ in spans], list(itertools.accumulate((b for _, b in spans), max))  # furthest end so far
 
     def __contains__(self, pos: int) -> bool:
-        k = bisect.bisect_right(self.starts, pos) - 1
-        return k >= 0 and pos < self.ends[k]
+        starts, ends = self._spans
+        k = bisect.bisect_right(starts, pos) - 1
+        return k >= 0 and pos < ends[k]
 
 
 _LABEL_COLON = re.compile("[:：|]")
@@ -590,15 +648,13 @@ _LABEL_COLON = re.compile("[:：|]")
 
 def _label_lines(text: str, match: str, start: int, end: int, taken: list[MarkerGroup]) -> list[MarkerGroup]:
     """Runs of lines that begin with 牵头单位: / 责任单位: (or table cells holding them)."""
-    label_line = _rx("label_line")
     out: list[MarkerGroup] = []
-    # every match ends in a colon and holds a label word (label_line, tried at every position, is slow to
-    # find nothing; the colon is the fastest test)
-    if _LABEL_COLON.search(match, start, end) is None or _rx("label_word").search(match, start, end) is None:
+    # every match ends in a colon (the fastest test) and holds a label word
+    if _LABEL_COLON.search(match, start, end) is None:
         return out
     runs: list[list[int]] = []
     covered = _Covered(taken)
-    for m in finditer_from(_rx("label_line_first"), label_line, match, start, end):
+    for m in _label_line_matches(match, start, end):
         if m.start() in covered:
             continue
         line_end = match.find("\n", m.start())
@@ -613,6 +669,30 @@ def _label_lines(text: str, match: str, start: int, end: int, taken: list[Marker
             g.start, g.end = a, b
             out.append(g)
     return out
+
+
+_LABEL_ANCHOR = "\n。；;"  # what stands before a label_line match (or the text's start: ^ of (?m))
+_LABEL_INDENT = " \t|"  # what label_line allows between its anchor and the label word
+
+
+def _label_line_matches(match: str, start: int, end: int) -> Iterator[re.Match]:
+    """label_line.finditer(match, start, end), found from the label words of the range (the pattern, tried
+    at every character it can open with, spaces and common characters, was slow to find few). A match is
+    a label word with nothing but _LABEL_INDENT between it and an anchor, so it starts where the run of
+    those characters before a label word starts, if an anchor stands right before that run. (A label
+    word that label_word skips, inside an earlier one, has no such run before it.)"""
+    label_line = _rx("label_line")
+    pos = start  # matches do not overlap: the next starts at the end of the last or later
+    for w in _rx("label_word").finditer(match, start, end):
+        q = w.start()
+        while q > start and match[q - 1] in _LABEL_INDENT:
+            q -= 1
+        if q < pos or not (q == 0 or match[q - 1] in _LABEL_ANCHOR):
+            continue
+        m = label_line.match(match, q, end)
+        if m is not None:
+            yield m
+            pos = m.end()
 
 
 def _sentence_form(text: str, match: str, start: int, end: int, taken: list[MarkerGroup]) -> list[MarkerGroup]:

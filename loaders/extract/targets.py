@@ -52,8 +52,7 @@ _YEAR_MENTION = re.compile(
 _NUM_FIRST, _YEAR_MENTION_FIRST = first_chars(_NUM), first_chars(_YEAR_MENTION)
 _MARKER = re.compile(r"\s*(?:\d{1,3}[、.．](?!\d)|[(（](?:\d{1,3}|[一二三四五六七八九十]{1,3})[)）]|[一二三四五六七八九十]{1,3}、"
                      r"|第[一二三四五六七八九十百零〇]+[条章])")
-_SPACES = re.compile(r"\s+")
-_TRAILING_PARTICLES = re.compile(r"(?:的|为|在|了|按|是|达|:|：|、)+$")
+_TRAILING_PARTICLES = "的为在了按是达:：、"  # stripped from a metric's end
 _EVENLY = re.compile(r"(?<![人平年日月])均")
 _LIST_SEPARATOR = re.compile(r"[、和及与]")
 _YEAR_CONTEXT_FIELD = re.compile(r"^(?:到|至)?(?:19|20)\d{2}年(?:底|末)?[,，]?|^[“\"]?十[一二三四五六]五[”\"]?(?:期间|时期|末)[,，]?")
@@ -99,6 +98,33 @@ def _rx() -> dict:
 
 
 @lru_cache(maxsize=1)
+def _followers() -> dict[str, re.Pattern]:
+    """What may stand right after a number that _read_number can read, by the number's group: the first
+    character of a unit that is not blocked (one only blocked units open with, 月 日 号 批 级, gives none) or
+    of a magnitude; for arabic numbers also a between cue (3余万人), a range dash or the spaces before it."""
+    lex, rx = _lex(), _rx()
+    unit = "[" + re.escape("".join(sorted({w[0] for w in lex["units"] + lex["magnitudes"]}))) + "]"
+    between = "".join(c for c in lex["comparators"]["between"] if len(c) == 1)
+    arabic = [unit, first_chars(rx["mag_people"]).pattern, first_chars(rx["range"]).pattern]
+    if between:
+        arabic.append("[" + re.escape(between) + "]")
+    return {"cn": re.compile(unit), "ar": re.compile("|".join(arabic))}
+
+
+def _may_read(s: str, m: re.Match, end: int) -> bool:
+    """False when _read_number is sure to find no target at number match m: nothing after it can start a
+    unit it reads, or it is a year (2016年, a number of 年 from 1000 on) with no range after its 年."""
+    group, p = m.lastgroup, m.end()
+    if group == "pct":
+        return True
+    if not _followers()[group].match(s, p, end):
+        return False
+    if group == "ar" and s.startswith("年", p, end) and float(m.group("ar").replace(",", "")) >= 1000:
+        return _rx()["range"].match(s, p + 1, end) is not None  # (2016年-2020年 is read as a range)
+    return True
+
+
+@lru_cache(maxsize=1)
 def _unit_blockers() -> dict[str, tuple[str, ...]]:
     return {unit: tuple(words) for unit, words in _lex()["unit_blockers"].items()}
 
@@ -125,9 +151,9 @@ def _outside(positions: list[int], parens: list[tuple[int, int]]) -> list[int]:
 class _Scan:
     """Per-call view of ``norm`` restricted to [start, end): clause and bracket lookups.
 
-    Clauses, sentences and the years that date a number never cross a line (a newline ends a clause and
-    a sentence, brackets and year mentions hold none), so those are found line by line, on the first
-    question about a line: most lines hold no number to ask about."""
+    Clauses, sentences, bracket regions and the years that date a number never cross a line (a newline
+    ends a clause and a sentence, brackets and year mentions hold none), so those are found line by line,
+    on the first question about a line: most lines hold no number to ask about."""
 
     def __init__(self, norm: NormText, start: int, end: int):
         self.s = norm.match  # Simplified copy, same length as norm.text
@@ -135,15 +161,8 @@ class _Scan:
         self._clause_ends: dict[int, list[int]] = {}  # line number -> its clause ends (not in parentheses)
         self._sentence_ends: dict[int, list[int]] = {}
         self._years: dict[int, tuple[list[int], list[int]]] = {}  # line number -> (positions, years)
+        self._protected: dict[int, tuple[list[int], list[int]]] = {}  # line number -> bracket regions' starts, ends
         self._last_line = (-1, 1, 0)  # the line last asked about (questions come in runs about one line)
-
-    @cached_property
-    def protected(self) -> list[tuple[int, int]]:
-        return [m.span() for m in _PROTECTED.finditer(self.s, self.start, self.end)]
-
-    @cached_property
-    def prot_starts(self) -> list[int]:
-        return [a for a, _ in self.protected]
 
     @cached_property
     def newlines(self) -> list[int]:
@@ -161,9 +180,16 @@ class _Scan:
         return line
 
     def in_protected(self, p: int) -> bool:
-        """True when p lies strictly between a bracket pair (regions do not overlap)."""
-        k = bisect.bisect_left(self.prot_starts, p) - 1
-        return k >= 0 and p < self.protected[k][1] - 1
+        """True when p lies strictly between a bracket pair (regions do not overlap; none holds a newline, so
+        those of p's line are enough)."""
+        n, a, b = self._line(p)
+        regions = self._protected.get(n)
+        if regions is None:
+            spans = [m.span() for m in _PROTECTED.finditer(self.s, a, b)]
+            regions = self._protected[n] = ([x for x, _ in spans], [y for _, y in spans])
+        starts, ends = regions
+        k = bisect.bisect_left(starts, p) - 1
+        return k >= 0 and p < ends[k] - 1
 
     def clause(self, p: int) -> tuple[int, int]:
         """From after the last clause end before p (or the line's start) to the first one from p on (or
@@ -225,6 +251,8 @@ def extract_targets(norm: NormText, start: int, end: int, *, doc_id: str, task_i
         if not m:
             break
         pos = m.end()
+        if not _may_read(s, m, end):
+            continue
         got = _read_number(sc, m)
         if got is None:
             continue
@@ -467,7 +495,7 @@ def _to_targets(norm: NormText, sc: _Scan, f: dict, found: list[dict], i: int, l
         metric = last_metric.get(f["clause"], "") or _clean_metric(text[ca:cb])
     last_metric[f["clause"]] = metric
     year = sc.year_before(f["start"]) or default_year
-    clause_text = _SPACES.sub("", text[ca:cb])
+    clause_text = _no_spaces(text[ca:cb])
     kind = _kind(s, sc.sentence_start(ca), ca, cb, year)
     span = norm.span(ca, cb)
     items = _distributive_items(text, s, ca, f)
@@ -476,13 +504,25 @@ def _to_targets(norm: NormText, sc: _Scan, f: dict, found: list[dict], i: int, l
                  unit=f["unit"], span=span, year=year, task_id=task_id, kind=kind) for mt in metrics]
 
 
+def _no_spaces(t: str) -> str:
+    """t without its white space (str.split splits at the characters \\s matches)."""
+    return "".join(t.split())
+
+
 def _clean_metric(t: str) -> str:
-    t = _SPACES.sub("", t)
-    t = _YEAR_CONTEXT_FIELD.sub("", t)
+    t = _no_spaces(t)
+    t = _cut_prefix(_YEAR_CONTEXT_FIELD, t)
     t = t.lstrip("、，,和及与:：;；")
-    t = _rx()["strip"].sub("", t)
-    t = _TRAILING_PARTICLES.sub("", t)
+    t = _cut_prefix(_rx()["strip"], t)
+    t = t.rstrip(_TRAILING_PARTICLES)
     return t.strip("“”\"")
+
+
+def _cut_prefix(rx: re.Pattern, t: str) -> str:
+    """rx.sub("", t) for a pattern anchored at the start (^, no MULTILINE) that never matches empty: it can
+    only match at 0, so one match, not a try at every position."""
+    m = rx.match(t)
+    return t[m.end():] if m else t
 
 
 def _kind(s: str, sentence_start: int, ca: int, cb: int, year: Optional[int]) -> str:
@@ -500,6 +540,8 @@ def _distributive_items(text: str, s: str, ca: int, f: dict) -> list[str]:
     """A、B、C各1个 → one metric per listed item (only when a single value follows)."""
     a = f["start"]
     if s[a - 1:a] != "各":
+        if s.find("均", ca, a) == -1:
+            return []  # (every _EVENLY match is a 均; the pattern, led by a look-behind, is tried at every position)
         m = _EVENLY.search(s[ca:a])  # (on the slice: the look-behind does not see before ca)
         if not m:
             return []
