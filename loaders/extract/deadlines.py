@@ -85,6 +85,21 @@ _REQUIRES = {
     "relative": ("内",), "validity": ("期",), "year_before": ("年", "前"), "year_end": ("年", "内底末"),
     "quarter": ("季",), "half": ("半",), "end_of": ("月",), "year_to": ("年", "到至"), "bare_year": ("年",),
 }
+# a part every match of the pattern holds (the characters around the 前 / 内 / 至 it turns on): a pattern
+# is run on a block only when its core occurs there. A core opens with a literal or one character class,
+# which re skips to at C speed, while a pattern opening with optional parts is tried at every position
+# (most blocks that hold 内 or 年 hold no 30天内 or 年底)
+_CORES = {
+    "window": re.compile(r"[日号]起?[至到—\-~～]"),  # (…1日起至…: the end of _FULL1, then the dash)
+    "before": re.compile(r"[月份日号底末旬][之以]?前"),  # (the last character of _end(), then 前)
+    "plan": re.compile(r"十[一二三四五六]五[”\"]?(?:期间|时期|末)"),
+    "relative": re.compile(r"[日天月周年][以之]?内"),  # (the last character of each unit, then 内)
+    "year_before": re.compile(r"年[以之]?前"),
+    "year_end": re.compile(r"年度?[内底末]"),
+    "quarter": re.compile(r"[一二三四1-4]季度"),
+    "half": re.compile(r"[上下]半年"),
+    "end_of": re.compile(r"[0-9一二三四五六七八九十]月"),  # (the last character of each _M form, then 月)
+}
 _TITLE = re.compile(r"《[^《》\n]{0,100}》")
 _YEAR_ANY = re.compile(rf"({_Y})年")
 _SENTENCE_END = "。;；!?！？\n"
@@ -116,11 +131,11 @@ def _requirements() -> list[tuple[str, re.Pattern, tuple[str, ...]]]:
 
 
 @lru_cache(maxsize=1)
-def _patterns() -> list[tuple[str, re.Pattern, int]]:
-    """(name, pattern, requirement bits): one bit per required character set, numbered in order."""
+def _patterns() -> list[tuple[str, re.Pattern, int, Optional[re.Pattern]]]:
+    """(name, pattern, requirement bits, core): one bit per required character set, numbered in order."""
     out, bit = [], 1
     for name, rx, needs in _requirements():
-        out.append((name, rx, sum(bit << k for k in range(len(needs)))))
+        out.append((name, rx, sum(bit << k for k in range(len(needs))), _CORES.get(name)))
         bit <<= len(needs)
     return out
 
@@ -277,7 +292,8 @@ def extract_deadlines(norm: NormText, start: int, end: int, *, issue_date: date 
     met, bits = 0, _requirement_bits()
     for c in set(_required_chars().findall(s, start, end)):
         met |= bits[c]
-    runnable = [(name, rx) for name, rx, needs in _patterns() if met & needs == needs]
+    runnable = [(name, rx) for name, rx, needs, core in _patterns()
+                if met & needs == needs and (core is None or core.search(s, start, end) is not None)]
     if not runnable:
         return []
     ctx = _Ctx(norm, start, end, issue_date)
