@@ -167,49 +167,38 @@ def _hao_positions(s: str, start: int, end: int) -> list[int]:
 
 
 class _Bounds:
-    """Separator positions in [lo, hi), so that 'start of my clause' is a bisect, not a scan back."""
+    """Separator positions in [lo, hi), so that 'start of my clause' is a short search, not a scan of the block.
+
+    Only the clauses around a citation are asked about, so the separators are looked for there, on demand
+    (finding every separator of the text once per file took more time than the citations themselves)."""
 
     def __init__(self, norm: NormText, lo: int, hi: int, chars: str):
-        # the separators of the whole text are found once per text (a call per task block would
-        # rescan each block); those of [lo, hi) are a slice of them
-        every = _separators(norm, chars)
-        self.pos = every[bisect.bisect_left(every, lo):bisect.bisect_left(every, hi)]
+        self.s, self.rx = norm.match, _separator_class(chars)
         self.lo, self.hi = lo, hi
 
     def start_of(self, p: int) -> int:
-        k = bisect.bisect_left(self.pos, p) - 1
-        return self.pos[k] + 1 if k >= 0 else self.lo
+        """After the last separator in [lo, p), else lo: looked for in windows growing back from p."""
+        lo, b = self.lo, min(p, self.hi)
+        width = 64
+        while b > lo:
+            a = max(lo, b - width)
+            last = None
+            for last in self.rx.finditer(self.s, a, b):
+                pass
+            if last is not None:
+                return last.start() + 1
+            b, width = a, width * 4
+        return lo
 
     def end_of(self, p: int) -> int:
-        k = bisect.bisect_left(self.pos, p)
-        return self.pos[k] if k < len(self.pos) else self.hi
+        """The first separator in [p, hi), else hi."""
+        m = self.rx.search(self.s, max(p, self.lo), self.hi)
+        return m.start() if m else self.hi
 
 
-def _separators(norm: NormText, chars: str) -> list[int]:
-    """Where the characters ``chars`` stand in ``norm.match``, in order (once per text)."""
-    key = f"separators {chars}"
-    every = norm.cache.get(key)
-    if every is None:
-        s = norm.match
-        if chars != _CLAUSE_END and set(chars) <= set(_CLAUSE_END):  # (sentence ends: picked from the clause ends)
-            every = [p for p in _separators(norm, _CLAUSE_END) if s[p] in chars]
-        else:
-            every = _positions(s, chars)
-        norm.cache[key] = every
-    return every
-
-
-def _positions(s: str, chars: str) -> list[int]:
-    """Where the characters ``chars`` stand in ``s``, in order: a str.find loop per character and a sort (a
-    regular expression scan makes a match object per hit)."""
-    out = []
-    for c in chars:
-        k = s.find(c)
-        while k != -1:
-            out.append(k)
-            k = s.find(c, k + 1)
-    out.sort()
-    return out
+@lru_cache(maxsize=None)
+def _separator_class(chars: str) -> re.Pattern:
+    return re.compile("[" + re.escape(chars) + "]")
 
 
 def _masked(s: str, a: int, b: int, titles: list[tuple[int, int]]) -> str:
