@@ -143,35 +143,49 @@ def split_units(text: str, match: str, start: int, end: int) -> list[Unit]:
             continue
         merged.append([a, b, _is_fragment(match[a:b])])
     out: list[Unit] = []
-    prefixes = _words("unit_prefixes")
-    any_prefix = tuple(prefixes)
     # what the range holds decides which of the tests below can find anything in a piece of it
     has_close = match.find(")", start, end) != -1 or match.find("）", start, end) != -1
     has_etc = match.find("等", start, end) != -1
     has_conjunction = _CONJUNCTION.search(match, start, end) is not None
     for a, b, _ in merged:
-        # trim spaces, 由, 等, trailing punctuation
-        while a < b and match[a] in " \t\n|及和":
-            a += 1
-        if match.startswith(any_prefix, a):
-            for pre in prefixes:
-                if match.startswith(pre, a) and b - a > len(pre) + 1:
-                    a += len(pre)
-                    break
-        while b > a and match[b - 1] in " \t\n|。.等；;，,、（(":
-            b -= 1
-        conv = _BRACKET_AT_END.search(match, a, b) if has_close and _may_end_with(match, (")", "）"), a, b) else None
-        if conv and declares_first_lead(conv.group(0)):  # 市税务局(列第一位者为工作牵头单位,下同)
-            b = conv.start()
-        tail = _ETC_UNITS_AT_END.search(match, a, b) \
-            if has_etc and _may_end_with(match, ("部门", "单位", "机构"), a, b) else None
-        if tail and looks_like_unit(match[a:tail.start()]):  # 市财政局等部门 → 市财政局
-            b = tail.start()
-        for a, b in _conjuncts(match, a, b) if has_conjunction else ((a, b),):
-            name = text[a:b]
-            if 2 <= len(name) <= 40 and not _NO_NAME.search(name):
-                out.append(Unit(name, a, b))
+        _piece_units(text, match, a, b, out, has_close, has_etc, has_conjunction)
     return out
+
+
+def _piece_units(text: str, match: str, a: int, b: int, out: list[Unit],
+                 has_close: bool = True, has_etc: bool = True, has_conjunction: bool = True) -> None:
+    """The units of one (merged) piece of a list, added to out. The has_* flags say whether the list holds
+    a closing bracket, 等, a conjunction: without one, the test looking for it is skipped (it would find
+    nothing), so True is always right."""
+    # trim spaces, 由, 等, trailing punctuation
+    while a < b and match[a] in " \t\n|及和":
+        a += 1
+    if match.startswith(_any_prefix(), a):
+        for pre in _words("unit_prefixes"):
+            if match.startswith(pre, a) and b - a > len(pre) + 1:
+                a += len(pre)
+                break
+    while b > a and match[b - 1] in _TRAILING:
+        b -= 1
+    conv = _BRACKET_AT_END.search(match, a, b) if has_close and _may_end_with(match, (")", "）"), a, b) else None
+    if conv and declares_first_lead(conv.group(0)):  # 市税务局(列第一位者为工作牵头单位,下同)
+        b = conv.start()
+    tail = _ETC_UNITS_AT_END.search(match, a, b) \
+        if has_etc and _may_end_with(match, ("部门", "单位", "机构"), a, b) else None
+    if tail and looks_like_unit(match[a:tail.start()]):  # 市财政局等部门 → 市财政局
+        b = tail.start()
+    for a, b in _conjuncts(match, a, b) if has_conjunction else ((a, b),):
+        name = text[a:b]
+        if 2 <= len(name) <= 40 and not _NO_NAME.search(name):
+            out.append(Unit(name, a, b))
+
+
+_TRAILING = " \t\n|。.等；;，,、（("  # trimmed from the end of a piece
+
+
+@lru_cache(maxsize=1)
+def _any_prefix() -> tuple[str, ...]:
+    return tuple(_words("unit_prefixes"))
 
 
 # what the rules of split_units react to, but the separators: brackets, spaces, the characters trimmed
@@ -511,6 +525,8 @@ class _CutHeads:
         self.closes: dict[tuple[int, int], bool] = {}
         # marker end -> (first start, label starts, furthest label ends) of a None with labels; None: no labels
         self.labels_none: dict[int, tuple[int, list[int], list[int]] | None] = {}
+        # marker end -> the start of its first content parsed to None with no label, then its _CutLine
+        self.lines: dict[int, int | _CutLine | None] = {}
 
     def _run_end(self, a: int) -> int:
         first, stop = self.run
@@ -545,12 +561,29 @@ class _CutHeads:
                     return None
         if self.labels_none.get(b) is not None and self._same_labels(a, b):
             return None
+        if self._known_none(text, a, b):
+            return None
         g = _parse_content(text, self.match, a, b)
         if g is None and key is not None:
             self.none.add(key)
         if g is None and b not in self.labels_none:
             self._remember_labels(a, b)
+            if b in self.labels_none and self.labels_none[b] is None:  # no label: _CutLine can read the later contents with this end
+                self.lines[b] = a
         return g
+
+    def _known_none(self, text: str, a: int, b: int) -> bool:
+        """Does the _CutLine of end b (made for the second content with that end) say None?"""
+        line = self.lines.get(b)
+        if isinstance(line, int):
+            usable = _CutLine.usable() and not declares_first_lead(self.match[line:b])
+            line = self.lines[b] = _CutLine(text, self.match, line, b) if usable else None
+        if line is None:
+            return False
+        try:
+            return line.is_none(a)
+        except _Unknown:
+            return False
 
     def _remember_labels(self, a: int, b: int) -> None:
         """After a None: the labels of match[a:b], if it has some and does not declare the convention."""
@@ -567,6 +600,260 @@ class _CutHeads:
         first, starts, ends = self.labels_none[b]
         i = bisect.bisect_left(starts, a)  # the first label from a on
         return a >= first and i < len(starts) and (i == 0 or ends[i - 1] <= a)
+
+
+_SPLIT_SEPARATORS = "、，,；;：:"  # _UNIT_SPLIT without its brackets
+_CLAUSE_SEPARATOR = re.compile("[，,；;。]")  # what _CLAUSE stops at
+_ROUND = re.compile("[（()）]")
+_ROUND_CLOSE = re.compile("[）)]")
+_CONJUNCTION_CHAR = re.compile("[及和与]")  # every _CONJUNCTION match holds one
+_NOT_SURVIVING = ("年内", "持续", "今年")  # units _parse_content drops before a role word
+_SHORT = 64  # a piece this short is read as split_units reads it; a longer one only when it may name a unit
+_NO_UNITS = (False, True, False)
+
+
+def _summary(units: list[Unit]) -> tuple[bool, bool, bool]:
+    """What _parse_content asks of a unit list: (any unit, all look like units, any not dropped before a role word)."""
+    return (bool(units), all(looks_like_unit(u.name) for u in units),
+            any(not u.name.startswith(_NOT_SURVIVING) for u in units))
+
+
+def _joined(x: tuple[bool, bool, bool], y: tuple[bool, bool, bool]) -> tuple[bool, bool, bool]:
+    return x[0] or y[0], x[1] and y[1], x[2] or y[2]
+
+
+class _Unknown(Exception):
+    """_CutLine cannot tell without reading the content as _parse_content does."""
+
+
+class _CutLine:
+    """Is _parse_content(a, b) None? for the cut markers of one line, which share their end b (issue 13).
+
+    Their contents are suffixes of one another: each parsed from its start is quadratic on a line holding
+    many brackets left open. Built from the first content of the line, match[lo:b], after it parsed to
+    None with no label and no declaration of the convention in it (so no later content holds one: the
+    patterns have no look-around), so every content is read clause by clause, then as a bare list. What
+    the contents share is read once: the clauses after the first, right to left (does a role word find
+    units from there on, with or without units pending?), and the unit lists from a separator on (the
+    separator at depth 0 ending the first piece of a list from any start comes from a table built with
+    the brackets matched). What is left per start, the first clause and the first piece of a list, is
+    read as _parse_content and split_units read it when short; when long, the piece names no unit if
+    it holds no conjunction and is too long for a name whatever its end trims. Where this is not known
+    (_Unknown), the content is parsed."""
+
+    def __init__(self, text: str, match: str, lo: int, b: int):
+        self.text, self.match, self.lo, self.b = text, match, lo, b
+        self.seps = [m.start() for m in _CLAUSE_SEPARATOR.finditer(match, lo, b)]
+        self.clauses = [(m.start(), m.end()) for m in _CLAUSE.finditer(match, lo, b)]
+        self.clause_starts = [cs for cs, _ in self.clauses]
+        self.round = [m.start() for m in _ROUND.finditer(match, lo, b)]
+        self.closes = [m.start() for m in _ROUND_CLOSE.finditer(match, lo, b)]
+        self.conjunctions = [m.start() for m in _CONJUNCTION_CHAR.finditer(match, lo, b)]
+        self.next0 = self._depth0_separators()
+        self.chains: dict[tuple[int, int], tuple[bool, bool, bool]] = {}
+        self.trimmed: dict[int, int] = {}
+        self.clause_info: dict[int, tuple] = {}
+        self.found_after = self._roles_after()
+
+    @staticmethod
+    def usable() -> bool:
+        """The patterns whose absence from the line's content is taken for their absence from its suffixes
+        have no look-around, nor have the stop phrases edge spaces (the clause is stripped)."""
+        return not any(_LOOKS_AROUND.search(_rx(n).pattern) for n in ("label_lead", "label_responsible", "first_is_lead")) \
+            and all(p == p.strip() and p for p in _lex()["stop_phrases"])
+
+    # -- unit lists ----------------------------------------------------------------------------------
+
+    def _depth0_separators(self) -> list[int]:
+        """For each p in [lo, b]: the first separator split_units(p, b) cuts at (depth 0 counted from p), or b."""
+        match, lo, b = self.match, self.lo, self.b
+        closing: dict[int, int] = {}
+        stack: list[int] = []
+        for k in self.round:
+            if match[k] in "（(":
+                stack.append(k)
+            elif stack:
+                closing[stack.pop()] = k
+        nxt = [b] * (b - lo + 1)
+        for p in range(b - 1, lo - 1, -1):
+            c = match[p]
+            if c in _SPLIT_SEPARATORS:
+                nxt[p - lo] = p
+            elif c in "（(":
+                j = closing.get(p)
+                nxt[p - lo] = nxt[j + 1 - lo] if j is not None else b
+            else:
+                nxt[p - lo] = nxt[p + 1 - lo]
+        return nxt
+
+    def _cut(self, p: int, x: int) -> int:
+        """The end of the raw piece of split_units(p, x) starting at p."""
+        return min(self.next0[p - self.lo], x)
+
+    def _merged(self, p: int, x: int) -> int:
+        """The end of the merged piece of split_units(p, x) starting at p (a fragment takes in the next)."""
+        e = self._cut(p, x)
+        while e < x and _is_fragment(self.match[p:e]):
+            e = self._cut(e + 1, x)
+        return e
+
+    def units_from(self, a: int, x: int) -> tuple[bool, bool, bool]:
+        """_summary(split_units(text, match, a, x)) for lo <= a <= x <= b."""
+        e, first = self._first_piece(a, x)
+        return first if e >= x else _joined(first, self._chain(e + 1, x))
+
+    def _first_piece(self, a: int, x: int) -> tuple[int, tuple[bool, bool, bool]]:
+        """The end and the units of the merged piece of split_units(a, x) starting at a."""
+        e = self._cut(a, x)
+        if not (e - a > _SHORT and self._no_fragment(a, e)):  # (a long piece: _is_fragment would read it all)
+            e = self._merged(a, x)
+        return e, self._long_piece(a, e) if e - a > _SHORT else self._piece(a, e)
+
+    def _no_fragment(self, a: int, e: int) -> bool:
+        """A piece with no closing bracket (nothing bracketed to drop) and three solid characters is none."""
+        i = bisect.bisect_left(self.closes, a)
+        if i < len(self.closes) and self.closes[i] < e:
+            return False
+        solid, k = 0, a
+        while k < e and solid < 3:
+            solid += not self.match[k].isspace()
+            k += 1
+        return solid >= 3
+
+    def _piece(self, a: int, e: int) -> tuple[bool, bool, bool]:
+        out: list[Unit] = []
+        _piece_units(self.text, self.match, a, e, out)
+        return _summary(out)
+
+    def _chain(self, q: int, x: int) -> tuple[bool, bool, bool]:
+        """_summary(split_units(q, x)) for q just after a separator at depth 0 (q == x: one empty piece),
+        each merged piece read once for x."""
+        path: list[tuple[int, tuple[bool, bool, bool]]] = []
+        while (q, x) not in self.chains:
+            e, piece = self._first_piece(q, x)
+            path.append((q, piece))
+            if e >= x:
+                self.chains[(q, x)] = path.pop()[1]
+                break
+            q = e + 1
+        acc = self.chains[(q, x)]
+        for p, piece in reversed(path):
+            acc = _joined(piece, acc)
+            self.chains[(p, x)] = acc
+        return acc
+
+    def _trimmed_end(self, e: int) -> int:
+        """Where the end trim of a piece ending at e stops, with no start to stop at (lo at most)."""
+        if e not in self.trimmed:
+            k = e
+            while k > self.lo and self.match[k - 1] in _TRAILING:
+                k -= 1
+            self.trimmed[e] = k
+        return self.trimmed[e]
+
+    def _long_piece(self, a: int, e: int) -> tuple[bool, bool, bool]:
+        """_piece(a, e) of a long piece with no fragment in it, when it names no unit (else _Unknown): one
+        with no conjunction is one name, from after its trimmed head to its trimmed end, less a bracket
+        declaring the convention and a 等部门 tail (either way: which is cut is not asked)."""
+        match = self.match
+        while a < e and match[a] in " \t\n|及和":
+            a += 1
+        if match.startswith(_any_prefix(), a):
+            for pre in _words("unit_prefixes"):
+                if match.startswith(pre, a) and e - a > len(pre) + 1:
+                    a += len(pre)
+                    break
+        b = max(a, self._trimmed_end(e))
+        if b - a < 2:
+            return _NO_UNITS
+        i = bisect.bisect_left(self.conjunctions, a)
+        if i < len(self.conjunctions) and self.conjunctions[i] < b:
+            raise _Unknown
+        if match[b - 1] in ")）":
+            i = bisect.bisect_left(self.round, b - 1) - 1  # the last bracket before the closing one
+            if i >= 0 and self.round[i] >= a and match[self.round[i]] in "（(" \
+                    and declares_first_lead(match[self.round[i]:b]):
+                b = self.round[i]
+        ends = [b]
+        tail = _ETC_UNITS_AT_END.search(match, max(a, b - 7), b)  # a match is at most 5 long, ends at b or b - 1
+        if tail:
+            ends.append(tail.start())
+        if all(not 2 <= end - a <= 40 for end in ends):
+            return _NO_UNITS
+        raise _Unknown
+
+    # -- clauses -------------------------------------------------------------------------------------
+
+    def _info(self, j: int) -> tuple:
+        """Of clause j, what any suffix of it needs: its end, its last solid character, the last start of
+        each stop phrase in it, the role words it ends with (kind, word, last start) in the order they
+        are tried, and the starts of each together_with word."""
+        if j not in self.clause_info:
+            cs, ce = self.clauses[j]
+            match = self.match
+            last = ce - 1
+            while last >= cs and match[last].isspace():
+                last -= 1
+            stops = [match.rfind(p, cs, ce) for p in _lex()["stop_phrases"]]
+            roles = []
+            for kind in ("suffix_lead", "suffix_responsible", "suffix_alone"):
+                for w in _words(kind):
+                    k = match.rfind(w, cs, ce)
+                    if k != -1 and match[k + len(w):ce].strip() in ("", "落实", "实施", "推进", "督导"):
+                        roles.append((kind, w, k))
+            together = []
+            for w in _words("together_with"):
+                found, k = [], match.find(w, cs, ce)
+                while k != -1:
+                    found.append(k)
+                    k = match.find(w, k + 1, ce)
+                together.append((w, found))
+            self.clause_info[j] = (ce, last, max(stops, default=-1), roles, together)
+        return self.clause_info[j]
+
+    def _roles_after(self) -> list[tuple[bool, bool]]:
+        """found_role of _parse_content over clauses j.. (index j), with no unit pending and with one (whole
+        clauses: their lists read by split_units itself)."""
+        out = [(False, False)] * (len(self.clauses) + 1)
+        for j in range(len(self.clauses) - 1, -1, -1):
+            cs = self.clauses[j][0]
+            out[j] = (self._clause_role(j, cs, out[j + 1], False, whole=True),
+                      self._clause_role(j, cs, out[j + 1], True, whole=True))
+        return out
+
+    def _clause_role(self, j: int, a: int, after: tuple[bool, bool], pending: bool, whole: bool = False) -> bool:
+        """found_role of _parse_content from match[a:ce] of clause j on (pending: a unit that survives a role
+        word is pending); after: found_role from the next clause on, with no unit pending and with one."""
+        ce, last, stop, roles, together = self._info(j)
+        units_from = self._split if whole else self.units_from
+        if last < a or stop >= a:  # blank, or holds a stop phrase
+            return after[pending]
+        hit = next(((kind, k) for kind, _, k in roles if k >= a), None)
+        if hit is None:
+            units = units_from(a, ce)
+            return after[pending or (units[0] and units[1] and units[2])]
+        kind, k = hit
+        if kind != "suffix_responsible":
+            for w, starts in together:
+                i = bisect.bisect_left(starts, a)
+                if i < len(starts) and starts[i] > a and starts[i] + len(w) <= k:
+                    return True
+        return pending or units_from(a, k)[2] or after[False]
+
+    def _split(self, a: int, x: int) -> tuple[bool, bool, bool]:
+        return _summary(split_units(self.text, self.match, a, x))
+
+    def is_none(self, a: int) -> bool:
+        """Is _parse_content(text, match, a, b) None? (lo <= a < b; _Unknown when that is not known here)"""
+        j = bisect.bisect_left(self.clause_starts, a)
+        if j > 0 and self.clauses[j - 1][1] > a:  # a inside clause j - 1: its suffix is the first clause
+            found_role = self._clause_role(j - 1, a, self.found_after[j], False)
+        else:
+            found_role = self.found_after[j][False]
+        if found_role:
+            return False
+        bare = self.units_from(a, self.b)
+        return not (bare[0] and bare[1])
 
 
 def find_markers(text: str, match: str, start: int, end: int) -> list[MarkerGroup]:
