@@ -192,6 +192,8 @@ def bench_neo4j(args: argparse.Namespace) -> None:
           f"{copies * per_copy} documents would take ~{extrapolated:,.0f} s (extrapolated, not run)")
     verdict = "met" if ratio >= 10 else "NOT met"
     print(f"  ratio    batched / per-row = {ratio:.1f}x (goal >= 10x: {verdict})")
+    print(f"  rate     batched {b_rate:,.0f} /s (goal >= 50,000 /s, issue 12: "
+          f"{'met' if b_rate >= 50000 else 'NOT met'})")
     if batched.dropped_edges or per_row.dropped_edges:
         print(f"  note     edges whose end node is absent (not written): batched {batched.dropped_edges}, "
               f"per-row {per_row.dropped_edges}")
@@ -357,7 +359,7 @@ def bench_sparql(args: argparse.Namespace) -> None:
 
 
 # =============================================================================
-# extraction: MB/s on the seed and on a 50x concatenation, in one process (goal >= 2 MB/s per core)
+# extraction: MB/s on the seed and on a 50x concatenation, in one process (goal >= 5 MB/s per core, issue 12)
 
 def _extraction_arguments(ap: argparse.ArgumentParser) -> None:
     g = ap.add_argument_group("section extraction")
@@ -397,7 +399,7 @@ def bench_extraction(args: argparse.Namespace) -> None:
         seed_rate, big_rate = results["seed"], results[f"{args.extraction_copies}x seed"]
         print(f"  ratio {args.extraction_copies}x / seed throughput: {big_rate / seed_rate:.2f} "
               "(1.0 = perfectly linear time)")
-        print(f"  goal >= 2 MB/s per core: {'met' if min(seed_rate, big_rate) >= 2 else 'NOT met'}")
+        print(f"  goal >= 5 MB/s per core (issue 12): {'met' if min(seed_rate, big_rate) >= 5 else 'NOT met'}")
 
 
 # =============================================================================
