@@ -158,13 +158,7 @@ def _piece_units(text: str, match: str, a: int, b: int, out: list[Unit],
     a closing bracket, 等, a conjunction: without one, the test looking for it is skipped (it would find
     nothing), so True is always right."""
     # trim spaces, 由, 等, trailing punctuation
-    while a < b and match[a] in " \t\n|及和":
-        a += 1
-    if match.startswith(_any_prefix(), a):
-        for pre in _words("unit_prefixes"):
-            if match.startswith(pre, a) and b - a > len(pre) + 1:
-                a += len(pre)
-                break
+    a = _trimmed_start(match, a, b)
     while b > a and match[b - 1] in _TRAILING:
         b -= 1
     conv = _BRACKET_AT_END.search(match, a, b) if has_close and _may_end_with(match, (")", "）"), a, b) else None
@@ -181,6 +175,18 @@ def _piece_units(text: str, match: str, a: int, b: int, out: list[Unit],
 
 
 _TRAILING = " \t\n|。.等；;，,、（("  # trimmed from the end of a piece
+
+
+def _trimmed_start(match: str, a: int, b: int) -> int:
+    """Where a list piece [a, b) starts once its leading spaces, 及/和 and one unit prefix (由 …) are cut; a
+    prefix is cut only when more than one character is left after it."""
+    while a < b and match[a] in " \t\n|及和":
+        a += 1
+    if match.startswith(_any_prefix(), a):
+        for pre in _words("unit_prefixes"):
+            if match.startswith(pre, a) and b - a > len(pre) + 1:
+                return a + len(pre)
+    return a
 
 
 @lru_cache(maxsize=1)
@@ -756,13 +762,7 @@ class _CutLine:
         with no conjunction is one name, from after its trimmed head to its trimmed end, less a bracket
         declaring the convention and a 等部门 tail (either way: which is cut is not asked)."""
         match = self.match
-        while a < e and match[a] in " \t\n|及和":
-            a += 1
-        if match.startswith(_any_prefix(), a):
-            for pre in _words("unit_prefixes"):
-                if match.startswith(pre, a) and e - a > len(pre) + 1:
-                    a += len(pre)
-                    break
+        a = _trimmed_start(match, a, e)
         b = max(a, self._trimmed_end(e))
         if b - a < 2:
             return _NO_UNITS
