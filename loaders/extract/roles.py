@@ -21,7 +21,7 @@ from typing import Iterator
 from dataclasses import dataclass, field
 
 from loaders.extract.lexicon import lexicon
-from loaders.extract.scanning import finditer_from, first_chars, search_from
+from loaders.text.scanning import finditer_from, first_chars, search_from
 
 _OPEN, _CLOSE = "（(〔[［【", "）)〕]］】"
 _ORG_TAIL = re.compile(
@@ -73,7 +73,7 @@ def _rx(name: str) -> re.Pattern:
         return re.compile(_lex()["carry_forward"])
     if name == "label_word":  # every label_line match holds one
         return re.compile(alt("label_lead", "label_responsible"))
-    if name.endswith("_first"):  # what a match of the named pattern opens with (loaders/extract/scanning.py)
+    if name.endswith("_first"):  # what a match of the named pattern opens with (loaders/text/scanning.py)
         return first_chars(_rx(name[:-len("_first")]))
     if name == "unit_prefix":
         return re.compile(alt("unit_prefixes"))

@@ -27,7 +27,7 @@ from typing import Optional
 
 from loaders.extract.lexicon import lexicon
 from loaders.extract.numerals import cn_number
-from loaders.extract.scanning import finditer_from, first_chars, search_from
+from loaders.text.scanning import finditer_from, first_chars, search_from
 from loaders.text.normalize import NormText
 from policykg.model import Target
 

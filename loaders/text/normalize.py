@@ -19,13 +19,13 @@ import json
 import re
 from bisect import bisect_left, bisect_right
 import unicodedata
-from re import _constants, _parser  # (CPython's parsed-pattern opcodes, as in loaders.extract.scanning)
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate, chain
 from typing import Iterator
 
 from loaders.text.nfkc import STABLE, nfkc
+from loaders.text.scanning import finditer_from, first_chars
 from policykg.config import DATA_DIR
 from policykg.model import Span
 
@@ -413,31 +413,17 @@ def _drop_matches(text: str, offs: list[int], pattern: str | None) -> tuple[str,
 
 
 def _finditer(pattern: str, text: str) -> Iterator[re.Match]:
-    """``re.finditer(pattern, text)``. A pattern that opens with a look-behind and then ``\\(`` (the injected
-    reading, 關(guān)于) is tried only at each "(": a plain search tries it at every position of the text."""
-    rx, from_paren = _compiled(pattern)
-    if not from_paren:
-        yield from rx.finditer(text)
-        return
-    k = text.find("(")
-    while k != -1:
-        m = rx.match(text, k)  # (a look-behind sees the text before k)
-        if m is None:
-            k = text.find("(", k + 1)
-        else:
-            yield m
-            k = text.find("(", m.end())  # (a match holds at least the bracket: never empty)
+    """``re.finditer(pattern, text)``, tried only where a match can open (the injected reading 關(guān)于 opens
+    with a look-behind, which a plain search tries at every position of the text)."""
+    rx, first = _compiled(pattern)
+    return finditer_from(first, rx, text, 0, len(text))
 
 
 @lru_cache(maxsize=16)
-def _compiled(pattern: str) -> tuple[re.Pattern, bool]:
-    """The pattern compiled, and whether it is a look-behind followed by "(" (so each match opens with "(",
-    see _finditer), read from the parsed pattern."""
+def _compiled(pattern: str) -> tuple[re.Pattern, re.Pattern | None]:
+    """The pattern compiled, and the characters its matches open with (scanning.first_chars)."""
     rx = re.compile(pattern)
-    items = list(_parser.parse(pattern, rx.flags))
-    lookbehind_then_paren = (len(items) >= 2 and items[0][0] is _constants.ASSERT and items[0][1][0] == -1
-                             and items[1] == (_constants.LITERAL, ord("(")) and not rx.flags & re.IGNORECASE)
-    return rx, lookbehind_then_paren
+    return rx, first_chars(rx)
 
 
 def _is_column_gap(text: str, a: int, b: int) -> bool:

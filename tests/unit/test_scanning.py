@@ -1,11 +1,11 @@
-"""Searching from a pattern's first characters (loaders/extract/scanning.py) finds exactly what the
+"""Searching from a pattern's first characters (loaders/text/scanning.py) finds exactly what the
 plain search finds, for the patterns the extractors search so and for constructs around the first
 character (anchors, look-arounds, optional parts, alternatives)."""
 import random
 import re
 
 from loaders.extract import roles, targets
-from loaders.extract.scanning import finditer_from, first_chars, search_from
+from loaders.text.scanning import finditer_from, first_chars, search_from
 
 SYNTHETIC = [r"(?:^|(?<=[。；;\n]))\s*由[^，。]{1,6}负责", r"(?m)^[ \t]*牵头单位[:：]", r"(?<!第)[一二三]+条?",
              r"\b\d+年", r"(?=[0-9])(?:\d{4}年)?\d月", r"(?:到|至)?\d+年(?!度)", r"[“\"]?十[三四]五[”\"]?期间",
