@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
+from loaders.text.scanning import first_chars
+
 MARKERS = [
     ("chapter", re.compile(r"第(?P<n>[一二三四五六七八九十百千零〇]+)[章節节](?!\S{0,3}[的规定])")),
     ("article", re.compile(r"第(?P<n>[一二三四五六七八九十百千零〇]+)[条條](?=\s|[\u4e00-\u9fff(（《“])")),
@@ -64,7 +66,7 @@ def _line_marker(line: str, in_article: bool, table_row: bool) -> Optional[tuple
             if mm:
                 return "item", _Shifted(mm, m.end())
         return None
-    for level, rx in MARKERS:
+    for level, rx in _markers_opening(s[:1]):
         m = rx.match(s)
         if not m:
             continue
@@ -72,6 +74,21 @@ def _line_marker(line: str, in_article: bool, table_row: bool) -> Optional[tuple
             return None
         return level, m
     return None
+
+
+_FIRSTS = [(level, rx, first_chars(rx)) for level, rx in MARKERS]
+_BY_FIRST: dict[str, tuple[tuple[str, re.Pattern], ...]] = {}
+
+
+def _markers_opening(c: str) -> tuple[tuple[str, re.Pattern], ...]:
+    """The MARKERS (in their order) whose pattern can match a line starting with c: the others cannot match
+    it, so trying only these finds the same first match. (Read from the patterns by first_chars; a pattern
+    whose first characters are not known is always tried. Per character, from constant patterns.)"""
+    found = _BY_FIRST.get(c)
+    if found is None:
+        found = _BY_FIRST[c] = tuple((level, rx) for level, rx, first in _FIRSTS
+                                     if first is None or first.match(c))
+    return found
 
 
 class _Shifted:

@@ -21,7 +21,7 @@ from typing import Iterator
 from dataclasses import dataclass, field
 
 from loaders.extract.lexicon import lexicon
-from loaders.text.scanning import finditer_from, first_chars, search_from
+from loaders.text.scanning import finditer_from, first_chars
 
 _OPEN, _CLOSE = "（(〔[［【", "）)〕]］】"
 _ORG_TAIL = re.compile(
@@ -93,8 +93,17 @@ def _rx(name: str) -> re.Pattern:
 
 def declares_first_lead(text: str) -> bool:
     """Does the text declare that the first-listed unit leads (排名首位的部门牵头)?"""
-    return any(p in text for p in _own_phrases()) or \
-        search_from(_rx("first_is_lead_first"), _rx("first_is_lead"), text, 0, len(text)) is not None
+    phrases = _own_phrases()
+    if phrases and any(p in text for p in phrases):
+        return True
+    rx, first = _rx("first_is_lead"), _rx("first_is_lead_first")
+    if first is None:
+        return rx.search(text) is not None
+    # search_from(first, rx, text, 0, len(text)), its candidates from one finditer (a long text has many)
+    for hit in first.finditer(text):
+        if rx.match(text, hit.start()) is not None:
+            return True
+    return False
 
 
 _LOOKS_AROUND = re.compile(r"\(\?<?[=!]|[$^]|\\[AbBZ]")
@@ -198,6 +207,7 @@ def _any_prefix() -> tuple[str, ...]:
 # from a piece's ends (|及和 before, 。.等 after), 等 of a 等部门 tail, a conjunction (及 和 与 以及)
 _NOT_PLAIN = re.compile(r"[（()）\s|及和与等。.]")
 _NO_NAME_CHAR = re.compile(r"[。：:；;！？\d]")  # every _NO_NAME match holds one
+_SEPARATOR = re.compile("[、，,；;：:]")  # _UNIT_SPLIT without its brackets
 
 
 def _plain_units(text: str, match: str, start: int, end: int) -> list[Unit] | None:
@@ -207,11 +217,16 @@ def _plain_units(text: str, match: str, start: int, end: int) -> list[Unit] | No
     separators is a name when 2 to 40 characters long with no _NO_NAME in it."""
     if _NOT_PLAIN.search(match, start, end) is not None:
         return None
-    cuts = [m.start() for m in _UNIT_SPLIT.finditer(match, start, end)]
-    pieces = list(zip([start] + [k + 1 for k in cuts], cuts + [end]))
-    for a, b in pieces:
-        if b - a < 3 and (b - a == 1 or (b - a == 2 and match[a] == "各")):  # a fragment
+    # with no bracket in the range, _UNIT_SPLIT finds just the one-character separators: the pieces are
+    # what str.split-like _SEPARATOR.split gives, their offsets from their lengths
+    pieces: list[tuple[int, int]] = []
+    a = start
+    for piece in _SEPARATOR.split(match[start:end]):
+        n = len(piece)
+        if n < 3 and (n == 1 or (n == 2 and piece[0] == "各")):  # a fragment
             return None
+        pieces.append((a, a + n))
+        a += n + 1
     if _rx("unit_prefix").search(match, start, end) is not None:  # (a prefix only counts at a piece's start)
         prefixes = tuple(_words("unit_prefixes"))
         if any(match.startswith(prefixes, a) for a, _ in pieces):
@@ -336,9 +351,9 @@ def _parse_content(text: str, match: str, a: int, b: int) -> MarkerGroup | None:
         g.carry = split_units(text, match, a + cm.start("units"), a + cm.end("units"))
     labels = []
     if _LABEL_COLON.search(content):  # every label ends in one
-        labels = sorted((m.start() + a, m.end() + a, kind)
-                        for kind in ("label_lead", "label_responsible")
-                        for m in _rx(kind).finditer(content))
+        labels = sorted([(m.start() + a, m.end() + a, kind)
+                         for kind in ("label_lead", "label_responsible")
+                         for m in _rx(kind).finditer(content)])
     if labels:
         other = _rx("other_labels")
         inline_lead, inline_first = _rx("inline_lead"), _rx("inline_lead_first")
@@ -918,14 +933,18 @@ class _Covered:
 
     def __init__(self, groups: list[MarkerGroup]):
         self.groups = groups
+        self.starts: list[int] | None = None  # (a plain attribute set once: cached_property costs more per use)
+        self.ends: list[int] = []
 
-    @cached_property
-    def _spans(self) -> tuple[list[int], list[int]]:
+    def _spans(self) -> None:
         spans = sorted((g.start, g.end) for g in self.groups)
-        return [a for a, _ in spans], list(itertools.accumulate((b for _, b in spans), max))  # furthest end so far
+        self.starts = [a for a, _ in spans]
+        self.ends = list(itertools.accumulate((b for _, b in spans), max))  # furthest end so far
 
     def __contains__(self, pos: int) -> bool:
-        starts, ends = self._spans
+        if self.starts is None:
+            self._spans()
+        starts, ends = self.starts, self.ends
         k = bisect.bisect_right(starts, pos) - 1
         return k >= 0 and pos < ends[k]
 
