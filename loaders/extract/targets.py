@@ -268,6 +268,17 @@ def extract_targets(norm: NormText, start: int, end: int, *, doc_id: str, task_i
 
 
 _RATIO = re.compile(r"(?P<ratio>\d+(?:\.\d+)?(?:[:：∶]\d+(?:\.\d+)?){1,5})")
+# a colon then a digit, in every _RATIO match; one pattern per colon, as a literal first character is found
+# by a fast scan (a one-set pattern like [:：∶]\d is tried character by character, and _RATIO at every position)
+_COLON_DIGIT = tuple(re.compile(re.escape(c) + r"\d") for c in ":：∶")
+
+
+def _may_hold_ratio(s: str, start: int, end: int) -> bool:
+    """False when s[start:end] is sure to hold no ratio target: no _RATIO match (no colon then digit) or
+    no ratio noun (every one names a 比例 or a 分成)."""
+    if not any(rx.search(s, start, end) for rx in _COLON_DIGIT):
+        return False
+    return s.find("比例", start, end) != -1 or s.find("分成", start, end) != -1
 
 
 def _ratio_targets(norm: NormText, sc: _Scan, doc_id: str, task_id: Optional[str],
@@ -276,8 +287,8 @@ def _ratio_targets(norm: NormText, sc: _Scan, doc_id: str, task_id: Optional[str
     as many parties (省、市、县三级财政)."""
     out: list[dict] = []
     rx = _rx()["ratio_cue"]
-    if sc.s.find("比例", sc.start, sc.end) == -1 and sc.s.find("分成", sc.start, sc.end) == -1:
-        return out  # (every ratio noun names a 比例 or a 分成)
+    if not _may_hold_ratio(sc.s, sc.start, sc.end):
+        return out
     for m in _RATIO.finditer(sc.s, sc.start, sc.end):
         if not rx.match(sc.s, m.end(), sc.end) or sc.in_protected(m.start()):
             continue
