@@ -21,7 +21,7 @@ from typing import Iterator
 from dataclasses import dataclass, field
 
 from loaders.extract.lexicon import lexicon
-from loaders.text.scanning import finditer_from, first_chars
+from loaders.text.scanning import finditer_from, first_chars, search_from
 
 _OPEN, _CLOSE = "（(〔[［【", "）)〕]］】"
 _ORG_TAIL = re.compile(
@@ -93,17 +93,8 @@ def _rx(name: str) -> re.Pattern:
 
 def declares_first_lead(text: str) -> bool:
     """Does the text declare that the first-listed unit leads (排名首位的部门牵头)?"""
-    phrases = _own_phrases()
-    if phrases and any(p in text for p in phrases):
-        return True
-    rx, first = _rx("first_is_lead"), _rx("first_is_lead_first")
-    if first is None:
-        return rx.search(text) is not None
-    # search_from(first, rx, text, 0, len(text)), its candidates from one finditer (a long text has many)
-    for hit in first.finditer(text):
-        if rx.match(text, hit.start()) is not None:
-            return True
-    return False
+    return any(p in text for p in _own_phrases()) or \
+        search_from(_rx("first_is_lead_first"), _rx("first_is_lead"), text, 0, len(text)) is not None
 
 
 _LOOKS_AROUND = re.compile(r"\(\?<?[=!]|[$^]|\\[AbBZ]")

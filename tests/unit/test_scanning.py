@@ -48,3 +48,17 @@ def test_search_from_the_first_characters_finds_what_search_finds():
             assert (m and m.span()) == (want[0][0] if want else None)
             hits += len(want)
     assert hits > 2000
+
+
+# targets' cheap pre-check says "nothing here" only where the full reading finds nothing
+def test_no_ratio_where_may_hold_ratio_says_none():
+    tokens = ["比例", "分成", "比", "例", "分", "成", ":", "：", "∶", "4", "3", "0.5", ".", "按", "的", "、", "省", " ", "\n"]
+    held = 0
+    for s, a, b in _strings(tokens, 20000, 7):
+        has_noun = "比例" in s[a:b] or "分成" in s[a:b]
+        has_ratio = targets._RATIO.search(s, a, b) is not None
+        may = targets._may_hold_ratio(s, a, b)
+        held += may
+        if has_noun and has_ratio:
+            assert may, (s, a, b)
+    assert held > 100
