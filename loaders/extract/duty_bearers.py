@@ -78,7 +78,7 @@ def _rx(name: str) -> re.Pattern:
     if name == "approve":
         return re.compile("(?:会同[^,;。，；]{2,40}?)?(?:" + alt(lx["approve_verbs"]) + ")")
     if name == "cooperate":
-        return re.compile(r"^(?:应当|应|要|须|必须|可以)?(?:积极|密切|主动|共同|做好)?(?:参与和|参与、)?(?:积极|密切)?(?:"
+        return re.compile(r"^(?:应当|应|要|须|必须|可以)?(?:积极|密切|主动|共同|做好|予以|给予)?(?:参与和|参与、)?(?:积极|密切)?(?:"
                           + alt(lx["cooperate_verbs"]) + ")")
     if name == "partner":
         return re.compile(alt(lx["partner_after_with"]))
@@ -150,9 +150,9 @@ def _name_start(match: str, e: int, suffix_start: int, lo: int) -> int:
             seen_de = True
             k -= 1
             continue
-        if seen_de:  # inside a relative clause: only punctuation and connectors end it
-            if match.endswith(("和", "及", "或者", "以及", "向", "由", "经", "会同", "是", "为"), lo, k) and \
-                    not match.endswith(("经济",), lo, k + 1):
+        if seen_de:  # inside a relative clause: only punctuation, connectors and governing verbs end it
+            if match.endswith(_RELATIVE_STOPS, lo, k) and \
+                    not match.endswith(("经济",), lo, k + 1) and not _verb_of_relative(match, lo, k):
                 break
             k -= 1
             continue
@@ -160,6 +160,23 @@ def _name_start(match: str, e: int, suffix_start: int, lo: int) -> int:
             break
         k -= 1
     return k
+
+
+#: words that end a relative clause on its left (经有管辖权的部门, 请求管理专利工作的部门): connectors, and
+#: verbs or prepositions that take the whole "…的 body" as their object (a verb right before 的 is the
+#: relative clause's own object, a noun: 收到复查请求的机关)
+_RELATIVE_VERBS = ("要求", "请求", "移交", "移送", "通知", "告知", "提交", "送交")
+_RELATIVE_STOPS = ("和", "及", "或者", "以及", "向", "由", "经过", "经", "会同", "是", "为") + _RELATIVE_VERBS
+
+
+def _verb_of_relative(match: str, lo: int, k: int) -> bool:
+    """The verb of :data:`_RELATIVE_VERBS` ending at ``k`` belongs to the relative clause: it opens the
+    clause (移送案件的机关应当…) or it is the clause's object, a noun (收到复查请求的机关)."""
+    w = next((w for w in _RELATIVE_VERBS if match.endswith(w, lo, k)), None)
+    if w is None:
+        return False
+    start = k - len(w)
+    return match[k] == "的" or start <= lo or match[start - 1] in _CLAUSE_STOP
 
 
 def _stop_before(match: str, lo: int, k: int, conjunctions: bool = True) -> bool:
