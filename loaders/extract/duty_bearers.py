@@ -72,7 +72,9 @@ def _rx(name: str) -> re.Pattern:
     if name == "named":
         return re.compile("(?:" + alt(lx["named_bodies"]) + ")$")
     if name == "level_piece":
-        return re.compile(r"^各?(?:" + alt(lx["level_words"]) + r")(?:[(（][^()（）]{1,3}[)）])?$")
+        return re.compile(r"^(?:[\u4e00-\u9fff]{1,8}的|各|有关|相关|其他|沿海|沿边|边境|毗邻|相邻|当地|所在地)?(?:" + alt(lx["level_words"]) + r")(?:[(（][^()（）]{1,3}[)）])?$")
+    if name == "level_end":
+        return re.compile(r"(?:省|自治区|直辖市|自治州|自治县|市|县|州|盟|旗)$")
     if name == "qualifier":
         return re.compile("|".join(lx["qualifier_prefixes"]))
     if name == "approve":
@@ -432,8 +434,7 @@ def _split_list(match: str, lst: list[_Conj]) -> list[tuple[int, int, tuple[int,
             continue
         heads = pieces[:-1]
         last_s, last_e = pieces[-1]
-        if all(_rx("level_piece").match(re.sub(_rx("qualifier").pattern, "", match[ps:pe])) for ps, pe in heads) or \
-                re.search(r"(?:部门|机关|政府)的", match[c.start:c.end]):
+        if _is_level_list(match, heads) or re.search(r"(?:部门|机关|政府)的", match[c.start:c.end]):
             out.append((c.start, c.end, whole))  # 省、自治区、直辖市人民政府
             continue
         # sector list: the stems, the shared head (等有关部门, 部门) and the shared level prefix dropped
@@ -444,6 +445,18 @@ def _split_list(match: str, lst: list[_Conj]) -> list[tuple[int, int, tuple[int,
         if stem_end > last_s:
             out.append((last_s, stem_end, whole))
     return out
+
+
+def _is_level_list(match: str, heads: list[tuple[int, int]]) -> bool:
+    """The pieces before the last one are levels sharing its head (省、自治区、直辖市人民政府); the first may
+    carry a longer qualifier when more levels follow it (国家大气污染防治重点区域内有关省、自治区、…)."""
+    def level(ps: int, pe: int) -> bool:
+        return bool(_rx("level_piece").match(re.sub(_rx("qualifier").pattern, "", match[ps:pe])))
+
+    if all(level(ps, pe) for ps, pe in heads):
+        return True
+    return len(heads) >= 2 and all(level(ps, pe) for ps, pe in heads[1:]) and \
+        _rx("level_end").search(match, heads[0][0], heads[0][1]) is not None
 
 
 def _pieces(match: str, s: int, e: int) -> list[tuple[int, int]]:
