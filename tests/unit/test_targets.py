@@ -90,6 +90,7 @@ NOT_TARGETS = [
     "截至2020年底，全市共建成基站3000个，已完成80%。",  # achievements, not targets
     "对拥有1套住房且相应购房贷款未结清的居民家庭",  # who qualifies
     "空气质量六项基本指标年评价浓度均达到国家二级标准。",  # a count of indicators
+    "约定利率不得低于合同订立时1年期贷款市场报价利率。",  # a loan's tenor names the rate
 ]
 
 
