@@ -181,13 +181,19 @@ def _provision_mentions(norm: NormText, drafts, doc_id: str, context: Optional[s
     return out
 
 
-def _with_bounds(found: list, bounds: list) -> list:
-    """A regulation's bounds replace the general targets read from the same clause."""
-    if not bounds:
+def _with_bounds(found: list, bounds: tuple[list, list]) -> list:
+    """A regulation's bounds (see ``extract_bounds``): ranges and fines replace the general targets read
+    from the same clause; a single lower bound is added unless a target of its clause already says it."""
+    replacing, adding = bounds
+    if not replacing and not adding:
         return found
-    spans = [(b.span.start, b.span.end) for b in bounds]
-    kept = [t for t in found if not any(a <= t.span.start < e or t.span.start <= a < t.span.end for a, e in spans)]
-    return sorted(kept + bounds, key=lambda t: (t.span.start, t.comparator != ">="))
+
+    def overlap(t, b) -> bool:
+        return t.span.start <= b.span.start < t.span.end or b.span.start <= t.span.start < b.span.end
+
+    kept = [t for t in found if not any(overlap(t, b) for b in replacing)] + replacing
+    kept += [b for b in adding if not any(t.value == b.value and t.unit == b.unit and overlap(t, b) for t in kept)]
+    return sorted(kept, key=lambda t: (t.span.start, t.comparator != ">="))
 
 
 def _assign_targets(found, task_ranges: list[tuple[int, int, str]], norm: NormText, doc_id: str) -> list:

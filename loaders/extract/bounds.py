@@ -23,6 +23,10 @@ _NUM = r"\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万]+"
 _UNIT = r"万元|亿元|千元|元|倍|个月|年|日|天|人|%"
 _RANGE = re.compile(rf"(?P<a>{_NUM})(?P<ua>{_UNIT})?(?:以上|至|到|—|-|~)(?P<b>{_NUM})(?P<ub>{_UNIT})(?P<below>以下)?")
 _UPPER = re.compile(rf"(?P<b>{_NUM})(?P<ub>万元|亿元|千元|元)以下(?:的)?罚款")
+# a single lower bound on a period or a number of people: 由两人以上进行, 具有三年以上的工作经验
+_LOWER = re.compile(rf"(?:(?:不得少于|不少于|至少|最少)(?P<b>{_NUM})(?P<ub>年|个月|人|名)(?!以[上下])"
+                    rf"|(?<![\d零〇一二两三四五六七八九十百千万])(?P<a>{_NUM})(?P<ua>年|个月|人|名)以上)"
+                    rf"(?!\d|[零〇一二两三四五六七八九十])")
 _DECIMAL = re.compile(r"\d+(?:\.\d+)?")
 _MONEY = {"万元": 10000, "亿元": 100000000, "千元": 1000, "元": 1}
 _CLAUSE_STOP = ",;。:，；：\n"
@@ -43,13 +47,16 @@ def normalise(value: float, unit: str) -> tuple[float, str]:
     return value, unit
 
 
-_ANCHOR = re.compile(r"以下|至|到|—|-|~")
+_ANCHOR = re.compile(r"以下|以上|少于|至少|最少|至|到|—|-|~")
 _STOPS = ",;。，；：:\n"
 _STOP_RX = re.compile("[" + re.escape(_STOPS) + "]")
 
 
-def bounds_in(s: str) -> list[tuple[int, int, str, float, str]]:
-    """(start, end, comparator, value, unit) of each bound written in ``s``."""
+def bounds_in(s: str) -> list[tuple[int, int, str, float, str, bool]]:
+    """(start, end, comparator, value, unit, replaces) of each bound written in ``s``; ``replaces``: a
+    range or a fine, which the general target reader gets wrong (5万元以上 in 万元, one goal), so the
+    bound replaces what it read from the clause; a single lower bound on a period or a head count
+    (两人以上, 不少于3年) only adds to it."""
     out = []
     done = -1
     for m in _ANCHOR.finditer(s):  # only clauses with a range word are read closely
@@ -61,11 +68,11 @@ def bounds_in(s: str) -> list[tuple[int, int, str, float, str]]:
         stop = _STOP_RX.search(s, m.end())  # the first stop after the anchor
         b = stop.start() if stop else len(s)
         done = b
-        out.extend((x + a, y + a, comp, v, u) for x, y, comp, v, u in _bounds_in_clause(s[a:b]))
+        out.extend((x + a, y + a, comp, v, u, r) for x, y, comp, v, u, r in _bounds_in_clause(s[a:b]))
     return out
 
 
-def _bounds_in_clause(s: str) -> list[tuple[int, int, str, float, str]]:
+def _bounds_in_clause(s: str) -> list[tuple[int, int, str, float, str, bool]]:
     out = []
     taken: list[tuple[int, int]] = []
     for m in _RANGE.finditer(s):
@@ -80,8 +87,8 @@ def _bounds_in_clause(s: str) -> list[tuple[int, int, str, float, str]]:
         ua = m.group("ua") or m.group("ub")
         va, una = normalise(a, ua)
         vb, unb = normalise(b, m.group("ub"))
-        out.append((m.start(), m.end(), ">=", va, una))
-        out.append((m.start(), m.end(), "<=", vb, unb))
+        out.append((m.start(), m.end(), ">=", va, una, True))
+        out.append((m.start(), m.end(), "<=", vb, unb, True))
         taken.append((m.start(), m.end()))
     for m in _UPPER.finditer(s):
         if any(x <= m.start() < y for x, y in taken):
@@ -89,14 +96,24 @@ def _bounds_in_clause(s: str) -> list[tuple[int, int, str, float, str]]:
         v = number(m.group("b"))
         if v is not None:
             vb, unb = normalise(v, m.group("ub"))
-            out.append((m.start(), m.end(), "<=", vb, unb))
-    return out
+            out.append((m.start(), m.end(), "<=", vb, unb, True))
+    for m in _LOWER.finditer(s):
+        if any(x <= m.start() < y for x, y in taken):
+            continue
+        v, unit = number(m.group("a") or m.group("b")), m.group("ua") or m.group("ub")
+        if v is not None and not (unit == "年" and v >= 100):  # (2020年以上: a year, not a period)
+            out.append((m.start(), m.end(), ">=", v, unit, False))
+    return sorted(out, key=lambda b: b[0])
 
 
-def extract_bounds(norm: NormText, start: int, end: int, *, doc_id: str, id_prefix: str) -> list[Target]:
+def extract_bounds(norm: NormText, start: int, end: int, *, doc_id: str,
+                   id_prefix: str) -> tuple[list[Target], list[Target]]:
+    """The bounds of ``norm.text[start:end]`` as targets: (those that replace the general reading of
+    their clause, those that only add to it); see :func:`bounds_in`."""
     match, text = norm.match, norm.text
     out: list[Target] = []
-    for a, b, comp, value, unit in bounds_in(match[start:end]):
+    adding: list[Target] = []
+    for a, b, comp, value, unit, replaces in bounds_in(match[start:end]):
         a, b = a + start, b + start
         cs = a
         while cs > start and match[cs - 1] not in _CLAUSE_STOP:
@@ -108,7 +125,8 @@ def extract_bounds(norm: NormText, start: int, end: int, *, doc_id: str, id_pref
         while ms > start and match[ms - 1] not in ";；。\n":  # the offence: the sentence before the bound
             ms -= 1
         clause = re.sub(r"\s+", "", text[cs:ce])
-        out.append(Target(id=f"{id_prefix}{len(out) + 1}", doc_id=doc_id, text=clause,
-                          metric=re.sub(r"\s+", "", text[ms:cs]).rstrip(",，") or clause, comparator=comp,
-                          value=value, unit=unit, span=norm.span(cs, ce), kind="policy_parameter"))
-    return out
+        (out if replaces else adding).append(Target(
+            id=f"{id_prefix}{len(out) + len(adding) + 1}", doc_id=doc_id, text=clause,
+            metric=re.sub(r"\s+", "", text[ms:cs]).rstrip(",，") or clause, comparator=comp,
+            value=value, unit=unit, span=norm.span(cs, ce), kind="policy_parameter"))
+    return out, adding

@@ -18,12 +18,23 @@ CASES = [
     ("可以处5万元以下的罚款", [("<=", 50000, "元")]),
     ("自2016年至2020年", []),  # a period, not a bound
     ("每10年进行一次全国土地调查", []),
+    # a single lower bound on a period or a head count (两人以上 → >= 2 人)
+    ("执法检查应当由两人以上进行", [(">=", 2, "人")]),
+    ("具有三年以上的护理工作经验", [(">=", 3, "年")]),
+    ("居留的时间不得少于6个月", [(">=", 6, "个月")]),
+    ("有10名以上相应领域的专职认证人员", [(">=", 10, "名")]),
+    ("2020年以上", []),  # a year, not a period
+    ("处三年以上七年以下有期徒刑", [(">=", 3, "年"), ("<=", 7, "年")]),  # a range, not a lower bound
 ]
 
 
 @pytest.mark.parametrize("text,expected", CASES)
 def test_bounds_in(text, expected):
-    assert [(c, v, u) for _, _, c, v, u in bounds_in(text)] == expected
+    assert [(c, v, u) for _, _, c, v, u, _ in bounds_in(text)] == expected
+
+
+def test_only_ranges_and_fines_replace_the_general_reading():
+    assert [r for *_, r in bounds_in("处一万元以上五万元以下罚款;由两人以上进行")] == [True, True, False]
 
 
 @pytest.mark.parametrize("s,v", [("5", 5.0), ("1.5", 1.5), ("一万", 10000.0), ("二千", 2000.0), ("两", 2.0)])
