@@ -140,6 +140,9 @@ def _name_start(match: str, e: int, suffix_start: int, lo: int) -> int:
         c = match[k - 1]
         if c in _CLAUSE_STOP or c in "、“”\"《》\u3000":
             break
+        if c == "的" and match.startswith(_WORDS_WITH_DE, k - 2):  # 目的地: a word, no relative clause
+            k -= 1
+            continue
         if c == "的":
             if seen_de:
                 break
@@ -163,6 +166,9 @@ def _name_start(match: str, e: int, suffix_start: int, lo: int) -> int:
         k -= 1
     return k
 
+
+#: words with a 的 inside, which opens no relative clause (运输目的地县级人民政府公安机关)
+_WORDS_WITH_DE = ("目的地",)
 
 #: words that end a relative clause on its left (经有管辖权的部门, 请求管理专利工作的部门): connectors, and
 #: verbs or prepositions that take the whole "…的 body" as their object (a verb right before 的 is the
@@ -195,6 +201,8 @@ def _stop_before(match: str, lo: int, k: int, conjunctions: bool = True) -> bool
         return False
     if w == "与":  # 与 joins no name (中小企业与机关; 并与国务院有关部门…)
         return True
+    if w == "商":  # X部门商Y部门 (X consults Y), not 工商/商务/商业
+        return match[k:k + 1] not in "务业品标贸检会户" and _ends_with_organ(match, lo, start)
     if w in ("和", "及"):  # between two bodies, or a preposition at the clause start
         at_start = start <= lo or match[start - 1] in _CLAUSE_STOP
         return at_start or (conjunctions and _ends_with_organ(match, lo, start))
