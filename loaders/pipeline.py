@@ -249,12 +249,21 @@ _PLAN_YEAR = re.compile(r"((?:19|20)\d{2})年(?:度|重点|政府|市政府|全�
 
 
 def _doc_year(d: DocDraft, match: str) -> Optional[int]:
-    """The plan year of a yearly plan (2011年重点工作…): targets without a year of their own get it."""
+    """The plan year of a yearly plan (2011年重点工作…, 某县2023年乡村振兴重点任务分工方案): targets without a
+    year of their own get it."""
     for s in (d.title or "", match[d.body_start:d.body_start + 300]):
         m = _PLAN_YEAR.search(s)
         if m:
             return int(m.group(1))
+    years = _TITLE_YEAR.findall(d.title or "")
+    if len(years) == 1 and _YEARLY_PLAN.search(d.title or ""):
+        return int(years[0])
     return None
+
+
+# a title with one year, not a period or a date (2021—2025年, 2023年6月), that names a plan of work
+_TITLE_YEAR = re.compile(r"(?<![\d—–\-~至])((?:19|20)\d{2})年(?![\d月底末前内—–\-~至以])")
+_YEARLY_PLAN = re.compile(r"(?:方案|计划|要点|安排|任务|清单|台账)(?:的通知)?$")
 
 
 def _year_date(year: Optional[int]) -> Optional[date]:

@@ -344,7 +344,11 @@ def _inside_sentence(k: int, lines, line_match) -> bool:
 def _opens_body(s: str) -> bool:
     s = s.strip()
     return bool(re.match(r"^(?:一、|[（(]一[）)]|第一章|第一条|1[.．、](?!\d)|为|根据|按照|按|各|现将|经)", s)) or \
-        bool(_ADDRESSEE_LINE.match(s)) or (len(s) >= 40 and s[-1] in "。：:")
+        bool(_ADDRESSEE_LINE.match(s)) or (len(s) >= 40 and s[-1] in "。：:") or bool(_TABLE_HEAD.match(s))
+
+
+# the header of a task table right under a title: | 序号 | 重点任务 | 牵头单位 |…, or its first cell on a line
+_TABLE_HEAD = re.compile(r"^[|\s]*(?:序号|编号)\s*(?:$|[|\t])|^\|?[^\n]*(?:任务|工作|事项|措施)[^\n]*[|\t][^\n]*(?:牵头|责任)单位")
 
 
 def _title_above(k: int, lines, line_match, number_lines: set[int]) -> list[int]:

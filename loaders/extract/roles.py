@@ -353,6 +353,9 @@ def _parse_content(text: str, match: str, a: int, b: int) -> MarkerGroup | None:
             om = other.search(match, e, stop)  # （责任单位：X；完成时限：2016年底）
             if om:
                 stop = om.start()
+            dot = match.find("。", e, stop)  # 责任单位：X、Y。2023年6月底前完成。: a name holds no 。
+            if dot != -1:
+                stop = dot
             # a unit holds an inline lead mark only if the list holds a character one opens with
             inline = inline_first is None or inline_first.search(match, e, stop) is not None
             for u in split_units(text, match, e, stop):

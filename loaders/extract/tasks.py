@@ -72,7 +72,8 @@ def extract_tasks(text: str, match: str, body_start: int, end: int, first_is_lea
     rows = _table_tasks(text, match, body_start, end) + _cell_rows(text, match, body_start, end)
     tree = build_tree(match, body_start, end)
     tasks = _tree_tasks(text, match, body_start, end, tree, first_is_lead)
-    if rows:
+    if rows:  # a provision that only holds table rows (一、重点任务 above the table) is their heading, no task
+        tasks = [t for t in tasks if t.lead or t.responsible or not any(t.start <= r.start < t.end for r in rows)]
         tasks = sorted(tasks + rows, key=lambda t: t.start)
     if not tasks and not tree:
         tasks = _notice_duties(match, body_start, end, issues_attachment)
@@ -126,6 +127,9 @@ def _cell_rows(text: str, match: str, body_start: int, end: int) -> list[TaskDra
     return out
 
 
+_RULE_CELL = re.compile(r":?-{3,}:?|")
+
+
 def _cells(line: str, sep: str) -> list[str]:
     return [c.strip() for c in line.strip().strip(sep).split(sep)]
 
@@ -164,6 +168,9 @@ def _table_tasks(text: str, match: str, body_start: int, end: int) -> list[TaskD
             cells = _cells(row, sep)
             if len(cells) != len(head):
                 break
+            if all(_RULE_CELL.fullmatch(c) for c in cells):  # | --- | :---: |: a Markdown header rule
+                k += 1
+                continue
             offsets, p = [], ra + (len(row) - len(row.lstrip()))
             raw = row.strip().strip(sep)
             base = ra + row.index(raw) if raw else ra
