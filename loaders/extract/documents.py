@@ -344,11 +344,21 @@ def _inside_sentence(k: int, lines, line_match) -> bool:
 def _opens_body(s: str) -> bool:
     s = s.strip()
     return bool(re.match(r"^(?:一、|[（(]一[）)]|第一章|第一条|1[.．、](?!\d)|为|根据|按照|按|各|现将|经)", s)) or \
-        bool(_ADDRESSEE_LINE.match(s)) or (len(s) >= 40 and s[-1] in "。：:") or bool(_TABLE_HEAD.match(s))
+        bool(_ADDRESSEE_LINE.match(s)) or (len(s) >= 40 and s[-1] in "。：:") or _table_head(s)
 
 
-# the header of a task table right under a title: | 序号 | 重点任务 | 牵头单位 |…, or its first cell on a line
-_TABLE_HEAD = re.compile(r"^[|\s]*(?:序号|编号)\s*(?:$|[|\t])|^\|?[^\n]*(?:任务|工作|事项|措施)[^\n]*[|\t][^\n]*(?:牵头|责任)单位")
+def _table_head(s: str) -> bool:
+    """The header of a task table right under a title: its first cell alone on the line (序号, a table
+    printed one cell per line), or a row of cells (| or tab) naming a task and a lead or responsible unit."""
+    first = s.lstrip("| \t")
+    if first.startswith(("序号", "编号")) and first[2:3] in ("", "|", "\t", " "):
+        return True
+    sep = "|" if s.count("|") >= 2 else "\t" if s.count("\t") >= 2 else None
+    if sep is None:
+        return False
+    cells = [c.strip() for c in s.strip().strip(sep).split(sep)]
+    return any(c.endswith(("牵头单位", "责任单位", "牵头部门", "责任部门")) for c in cells) and \
+        any(w in c for c in cells for w in ("任务", "工作", "事项", "措施"))
 
 
 def _title_above(k: int, lines, line_match, number_lines: set[int]) -> list[int]:
