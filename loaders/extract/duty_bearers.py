@@ -197,6 +197,8 @@ def _stop_before(match: str, lo: int, k: int, conjunctions: bool = True) -> bool
         return False
     if w == "经" and match.startswith("济", k):
         return False
+    if w == "时" and match[start - 1:start] == "临":  # 临时指挥机构: a word, not …时 (when)
+        return False
     if w == "应" and match[start - 1:start] in "供响适相反效":
         return False
     if w == "与":  # 与 joins no name (中小企业与机关; 并与国务院有关部门…)
@@ -367,6 +369,8 @@ def _role_word(before: str) -> Optional[str]:
     return next(w for w in words if before.endswith(w))
 
 
+# what follows a body that a clause sets up (成立X，负责…) when the body is given a duty of its own
+_DUTY_AFTER = re.compile(r"[,，]?(?:具体|统一|专门)?(?:负责|组织|承担|主管|领导|协调|指导|监督|管理|办理)")
 _TAKING_PART = re.compile(r"[^,;。，；]{0,6}参加的")
 _SENTENCE_STOP = re.compile(r"[;。；]")
 _CLAUSE_REST_STOP = re.compile("[,;。:，；：\n\u2063]")
@@ -396,6 +400,8 @@ def _role(match: str, lst: list[_Conj], a: int, b: int) -> Optional[str]:
             return "lead" if m and not after.startswith("的", m.end()) else None
         if kind == "lead_if_apply":
             return "lead" if _rx("apply_verbs").match(after) else None
+        if kind == "lead_if_duty":  # 成立土地调查领导小组，组织和领导…: a body set up and given a duty
+            return "lead" if _DUTY_AFTER.match(after) else None
         if kind == "responsible_if_cooperate":
             clause_end = _SENTENCE_STOP.search(after)
             return "responsible" if _rx("partner").search(after[:clause_end.start() if clause_end else 60]) else None
