@@ -90,6 +90,10 @@ CASES = [
     # X商Y (X consults Y): Y a partner; 商务/工商 are no such word
     ("具体办法由国务院财政部门商国务院有关部门制定。", [("国务院财政部门", L), ("国务院有关部门", R)]),
     ("县级以上地方人民政府商务主管部门负责本行政区域内的管理工作。", [("县级以上地方人民政府商务主管部门", L)]),
+    # 符合X规定条件的: an attribute; 送X: a recipient; 协同X: X a partner
+    ("符合国务院农业农村、林业草原主管部门规定条件的种子企业的生产经营许可证的有效区域为全国。", []),
+    ("法人应当将其摄制完成的电影送国务院电影主管部门审查。", []),
+    ("国境口岸卫生监督员在执行任务时,协同有关部门做好卫生监督。", [("有关部门", R)]),
     # 凭 X 签发的凭证: a document X issued, X no duty-bearer here
     ("各级国库必须凭本级政府财政部门签发的拨款凭证于当日办理资金拨付。", []),
     # a verb that opens the relative clause, or is its object, stays in the name
