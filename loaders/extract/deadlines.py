@@ -37,6 +37,8 @@ from loaders.text.normalize import NormText
 from policykg.model import Deadline
 
 _Y = r"(?:19|20)\d{2}|[〇○零一二三四五六七八九]{4}"
+#: words for a year written before a month (明年6月底前): how many years after the year in context
+_RELATIVE_YEARS = {"今年": 0, "本年": 0, "当年": 0, "明年": 1, "次年": 1}
 _M = r"1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九]"
 _D = r"3[01]|[12]\d|0?[1-9]|三十一?|二?十[一二三四五六七八九]?|[一二三四五六七八九]"
 
@@ -209,7 +211,12 @@ class _Ctx:
         return self._after(self.clause, p, self.end)
 
     def year(self, p: int) -> tuple[Optional[int], bool]:
-        """(year, uncertain) for a date written without its year at p."""
+        """(year, uncertain) for a date written without its year at p (明年6月底前: the year after the one in
+        context; 今年6月底前: that year)."""
+        rel = self.s[p - 2:p] if p >= self.start + 2 else ""
+        if rel in _RELATIVE_YEARS:
+            y, unc = self.year(p - 2)
+            return (y + _RELATIVE_YEARS[rel], unc) if y is not None else (None, unc)
         m = self._last_year(self.sentence_start(p), p)
         if m:
             return cn_int(m.group(1)), False

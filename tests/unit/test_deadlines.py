@@ -23,6 +23,11 @@ def _d(s):
 # (text, issue date, [(date, kind)])
 CASES = [
     ("2016年6月底前制定征地拆迁货币化安置办法，加大货币化安置力度。", ISSUE, [("2016-06-30", "due")]),
+    # a year written as 明年/次年/今年 before the month: the year in context, plus one or not
+    ("明年6月底前完成全部改造任务。", ISSUE, [("2017-06-30", "due")]),
+    ("今年9月底前出台实施细则。", ISSUE, [("2016-09-30", "due")]),
+    # a holiday or season after the year is no year end (春节 has no fixed date here)
+    ("2017年春节前完成农民工工资清欠。", ISSUE, []),
     ("到2020年建成年产高温合金、耐蚀合金等特种合金5000吨。", ISSUE, [("2020-12-31", "due")]),
     ("到2017年底，实现国家和省级人口健康信息平台互联互通。", ISSUE, [("2017-12-31", "due")]),
     ("建立艺术类学科教研员准入制度，2017年配齐配强市、县级专业专职音乐、美术教研员。", ISSUE, [("2017-12-31", "due")]),
