@@ -15,6 +15,7 @@ def _targets(text: str, default_year=None, source_id="t"):
 
 # (sentence, [(value, unit, comparator, year)], metric fragment of the first target or None)
 CASES = [
+    ("到2025年，全市地区生产总值突破5000亿元。", [(5000.0, "亿元", ">", 2025)], "地区生产总值"),  # 突破: exceed
     ("到2017年，我市住房公积金使用率保持在80%以上，商品房供求失衡逐步缓解。",
      [(80, "%", ">=", 2017)], "住房公积金使用率"),
     ("确保艺术课程课时总量不低于总课时的9%，鼓励有条件的学校按总课时的11%开设艺术课程。",
