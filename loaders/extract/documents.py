@@ -16,6 +16,7 @@ from typing import Optional
 
 from loaders.extract.lexicon import lexicon
 from loaders.extract.numerals import parse_cn_date
+from loaders.extract.tables import column_kind
 from loaders.text.normalize import NormText
 
 # 文号: issuer abbreviation + year in brackets + serial + 号 (号 may be Traditional 號)
@@ -348,17 +349,14 @@ def _opens_body(s: str) -> bool:
 
 
 def _table_head(s: str) -> bool:
-    """The header of a task table right under a title: its first cell alone on the line (序号, a table
-    printed one cell per line), or a row of cells (| or tab) naming a task and a lead or responsible unit."""
-    first = s.lstrip("| \t")
-    if first.startswith(("序号", "编号")) and first[2:3] in ("", "|", "\t", " "):
-        return True
+    """The header of a task table right under a title (column names: data/lexicon/roles.json table_columns):
+    its row-number cell alone on the line (序号, a table printed one cell per line), or a row of cells
+    (| or tab) naming a task and a lead or responsible unit, as the table readers of tasks.py want them."""
     sep = "|" if s.count("|") >= 2 else "\t" if s.count("\t") >= 2 else None
     if sep is None:
-        return False
-    cells = [c.strip() for c in s.strip().strip(sep).split(sep)]
-    return any(c.endswith(("牵头单位", "责任单位", "牵头部门", "责任部门")) for c in cells) and \
-        any(w in c for c in cells for w in ("任务", "工作", "事项", "措施"))
+        return column_kind(s) == "number"
+    kinds = {column_kind(c) for c in s.strip().strip(sep).split(sep)}
+    return "task" in kinds and bool({"lead", "responsible"} & kinds)
 
 
 def _title_above(k: int, lines, line_match, number_lines: set[int]) -> list[int]:

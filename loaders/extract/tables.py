@@ -43,7 +43,8 @@ def _columns() -> dict[str, re.Pattern]:
     return {k: re.compile(v) for k, v in cols.items()}
 
 
-def _column(cell: str) -> str | None:
+def column_kind(cell: str) -> str | None:
+    """The column a header cell names (task, lead, responsible, deadline, number, leader), or None."""
     s = re.sub(r"\s+", "", cell)
     for kind, rx in _columns().items():
         if rx.fullmatch(s):
@@ -66,7 +67,7 @@ def cell_per_line_rows(text: str, match: str, a: int, b: int) -> list[Row]:
     while k < len(lines):
         head: list[str] = []
         j = k
-        while j < len(lines) and (kind := _column(match[lines[j][0]:lines[j][1]])) is not None:
+        while j < len(lines) and (kind := column_kind(match[lines[j][0]:lines[j][1]])) is not None:
             head.append(kind)
             j += 1
         if len(head) < 2 or "task" not in head or not ({"lead", "responsible"} & set(head)):
@@ -95,7 +96,7 @@ def _rows(text: str, match: str, lines: list[tuple[int, int]], j: int, head: lis
     while j < len(lines):
         la, lb = lines[j]
         s = match[la:lb]
-        if _NOT_A_CELL.match(s) or _column(s):
+        if _NOT_A_CELL.match(s) or column_kind(s):
             break
         if cells and _FRAGMENT.fullmatch(s) and len(cells) % len(head) != 0 and all(
                 _FRAGMENT.fullmatch(p) for p in match[cells[-1][0]:cells[-1][1]].split("\n")):
