@@ -74,7 +74,7 @@ def _rx(name: str) -> re.Pattern:
     if name == "level_piece":
         return re.compile(r"^(?:[\u4e00-\u9fff]{1,8}的|各|有关|相关|其他|沿海|沿边|边境|毗邻|相邻|当地|所在地)?(?:" + alt(lx["level_words"]) + r")(?:[(（][^()（）]{1,3}[)）])?$")
     if name == "level_end":
-        return re.compile(r"(?:省|自治区|直辖市|自治州|自治县|市|县|州|盟|旗)$")
+        return re.compile("(?:" + alt(lx["level_words"]) + ")$")
     if name == "qualifier":
         return re.compile("|".join(lx["qualifier_prefixes"]))
     if name == "approve":
