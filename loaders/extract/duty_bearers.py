@@ -86,7 +86,7 @@ def _rx(name: str) -> re.Pattern:
         return re.compile(alt(lx["partner_after_with"]))
     if name == "left_stop_any":  # longest first: 及其 before 及
         return re.compile(alt(_LEFT_STOPS + tuple(lx["name_left_stops"])))
-    if name in ("apply_verbs", "personnel_after", "attributive_after", "role_adverbials"):
+    if name in ("apply_verbs", "personnel_after", "attributive_after", "role_adverbials", "duty_after_set_up"):
         return re.compile(lx[name])
     raise KeyError(name)
 
@@ -140,7 +140,7 @@ def _name_start(match: str, e: int, suffix_start: int, lo: int) -> int:
         c = match[k - 1]
         if c in _CLAUSE_STOP or c in "、“”\"《》\u3000":
             break
-        if c == "的" and match.startswith(_WORDS_WITH_DE, k - 2):  # 目的地: a word, no relative clause
+        if c == "的" and match.startswith(_words_with_de(), k - 2):  # 目的地: a word, no relative clause
             k -= 1
             continue
         if c == "的":
@@ -156,7 +156,7 @@ def _name_start(match: str, e: int, suffix_start: int, lo: int) -> int:
             k -= 1
             continue
         if seen_de:  # inside a relative clause: only punctuation, connectors and governing verbs end it
-            if match.endswith(_RELATIVE_STOPS, lo, k) and \
+            if match.endswith(_relative_stops(), lo, k) and \
                     not match.endswith(("经济",), lo, k + 1) and not _verb_of_relative(match, lo, k):
                 break
             k -= 1
@@ -167,20 +167,29 @@ def _name_start(match: str, e: int, suffix_start: int, lo: int) -> int:
     return k
 
 
-#: words with a 的 inside, which opens no relative clause (运输目的地县级人民政府公安机关)
-_WORDS_WITH_DE = ("目的地",)
+@lru_cache(maxsize=None)
+def _words_with_de() -> tuple[str, ...]:
+    """Three-character words with 的 in the middle, which open no relative clause (运输目的地…公安机关)."""
+    return tuple(_lex()["words_with_de"])
 
-#: words that end a relative clause on its left (经有管辖权的部门, 请求管理专利工作的部门): connectors, and
-#: verbs or prepositions that take the whole "…的 body" as their object (a verb right before 的 is the
-#: relative clause's own object, a noun: 收到复查请求的机关)
-_RELATIVE_VERBS = ("要求", "请求", "移交", "移送", "通知", "告知", "提交", "送交")
-_RELATIVE_STOPS = ("和", "及", "或者", "以及", "向", "由", "经过", "经", "会同", "是", "为") + _RELATIVE_VERBS
+
+@lru_cache(maxsize=None)
+def _relative_verbs() -> tuple[str, ...]:
+    """Verbs that take a whole "…的 body" as their object (请求管理专利工作的部门, 应当移交有权处理的部门)."""
+    return tuple(_lex()["relative_clause_verbs"])
+
+
+@lru_cache(maxsize=None)
+def _relative_stops() -> tuple[str, ...]:
+    """What ends a relative clause on its left (经有管辖权的部门): connectors and prepositions, and the
+    verbs of :func:`_relative_verbs` (unless :func:`_verb_of_relative`)."""
+    return ("和", "及", "或者", "以及", "向", "由", "经过", "经", "会同", "是", "为") + _relative_verbs()
 
 
 def _verb_of_relative(match: str, lo: int, k: int) -> bool:
-    """The verb of :data:`_RELATIVE_VERBS` ending at ``k`` belongs to the relative clause: it opens the
+    """The verb of :func:`_relative_verbs` ending at ``k`` belongs to the relative clause: it opens the
     clause (移送案件的机关应当…) or it is the clause's object, a noun (收到复查请求的机关)."""
-    w = next((w for w in _RELATIVE_VERBS if match.endswith(w, lo, k)), None)
+    w = next((w for w in _relative_verbs() if match.endswith(w, lo, k)), None)
     if w is None:
         return False
     start = k - len(w)
@@ -369,8 +378,6 @@ def _role_word(before: str) -> Optional[str]:
     return next(w for w in words if before.endswith(w))
 
 
-# what follows a body that a clause sets up (成立X，负责…) when the body is given a duty of its own
-_DUTY_AFTER = re.compile(r"[,，]?(?:具体|统一|专门)?(?:负责|组织|承担|主管|领导|协调|指导|监督|管理|办理)")
 _TAKING_PART = re.compile(r"[^,;。，；]{0,6}参加的")
 _SENTENCE_STOP = re.compile(r"[;。；]")
 _CLAUSE_REST_STOP = re.compile("[,;。:，；：\n\u2063]")
@@ -401,7 +408,7 @@ def _role(match: str, lst: list[_Conj], a: int, b: int) -> Optional[str]:
         if kind == "lead_if_apply":
             return "lead" if _rx("apply_verbs").match(after) else None
         if kind == "lead_if_duty":  # 成立土地调查领导小组，组织和领导…: a body set up and given a duty
-            return "lead" if _DUTY_AFTER.match(after) else None
+            return "lead" if _rx("duty_after_set_up").match(after) else None
         if kind == "responsible_if_cooperate":
             clause_end = _SENTENCE_STOP.search(after)
             return "responsible" if _rx("partner").search(after[:clause_end.start() if clause_end else 60]) else None
