@@ -18,6 +18,7 @@ from typing import Callable, Optional
 from loaders.extract.agencies import make_ref, mentions_in
 from loaders.extract.bounds import extract_bounds
 from loaders.extract.documents import DocDraft, segment
+from loaders.extract.lexicon import lexicon
 from loaders.extract.roles import declares_first_lead
 from loaders.extract.tasks import extract_tasks
 from loaders.text import normalize, read_source
@@ -256,14 +257,20 @@ def _doc_year(d: DocDraft, match: str) -> Optional[int]:
         if m:
             return int(m.group(1))
     years = _TITLE_YEAR.findall(d.title or "")
-    if len(years) == 1 and _YEARLY_PLAN.search(d.title or ""):
+    if len(years) == 1 and (d.title or "").endswith(_plan_title_endings()):
         return int(years[0])
     return None
 
 
 # a title with one year, not a period or a date (2021—2025年, 2023年6月), that names a plan of work
 _TITLE_YEAR = re.compile(r"(?<![\d—–\-~至])((?:19|20)\d{2})年(?![\d月底末前内—–\-~至以])")
-_YEARLY_PLAN = re.compile(r"(?:方案|计划|要点|安排|任务|清单|台账)(?:的通知)?$")
+
+
+@lru_cache(maxsize=1)
+def _plan_title_endings() -> tuple[str, ...]:
+    """How the title of a plan of work ends (data/lexicon/documents.json plan_title_endings)."""
+    words = lexicon("documents")["plan_title_endings"]
+    return tuple(words) + tuple(w + "的通知" for w in words)
 
 
 def _year_date(year: Optional[int]) -> Optional[date]:
